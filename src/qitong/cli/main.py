@@ -1,0 +1,110 @@
+"""`qitong …`: serve, db, demo, workdays, audit."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from qitong.cli import workdays
+from qitong.domain.timelimits import WorkCalendar
+from qitong.settings import Settings
+
+app = typer.Typer(help="企通 Qitong — 涉企问题高效闭环解决平台", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="数据库迁移", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
+demo_app = typer.Typer(help="演示数据", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+app.add_typer(demo_app, name="demo")
+app.add_typer(workdays.workdays_app, name="workdays")
+
+
+def _ctx() -> object:
+    from qitong.db.engine import make_engine, make_sessionmaker
+    from qitong.domain.clock import SystemClock
+    from qitong.services.context import Context
+
+    settings = Settings()
+    return Context(make_sessionmaker(make_engine(settings.database_url)), SystemClock(), settings)
+
+
+def _db_calendar() -> WorkCalendar:
+    """The CLI counts with the deployment's own overrides when a database is there."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from qitong.services.context import Context
+
+    ctx = _ctx()
+    assert isinstance(ctx, Context)
+    try:
+        with ctx.sessions() as s:
+            return ctx.calendars.get(s)
+    except SQLAlchemyError:
+        return WorkCalendar.from_chinese_calendar()
+
+
+workdays.calendar_factory = _db_calendar
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """迁移数据库到最新版本。"""
+    from qitong.db.migrate import upgrade
+
+    upgrade(Settings().database_url, revision)
+    typer.echo("数据库已是最新版本")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """检查模型与迁移是否一致（缺少迁移时失败）。"""
+    from qitong.db.migrate import check
+
+    check(Settings().database_url)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """校验审计日志哈希链，指出第一个断裂处。"""
+    from qitong.services.audit import verify
+    from qitong.services.context import Context
+
+    ctx = _ctx()
+    assert isinstance(ctx, Context)
+    with ctx.sessions() as s:
+        report = verify(s)
+    if report.ok:
+        typer.echo(f"审计链完整：已校验 {report.checked} 条记录")
+        return
+    typer.echo(f"审计链断裂：第 {report.first_broken_seq} 条记录（{report.reason}）", err=True)
+    raise typer.Exit(1)
+
+
+@demo_app.command("load")
+def demo_load(
+    reset: Annotated[bool, typer.Option(help="清空后重新载入")] = False,
+    seed: int = 20261121,
+) -> None:
+    """载入演示数据（县、单位、企业、各状态工单、各角色账号）。"""
+    from qitong.demo.loader import load_demo
+    from qitong.services.context import Context
+
+    ctx = _ctx()
+    assert isinstance(ctx, Context)
+    summary = load_demo(ctx, seed=seed, reset=reset)
+    typer.echo(summary)
+
+
+@app.command("serve")
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """启动 Web 服务。"""
+    import uvicorn
+
+    from qitong.web.app import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    app()

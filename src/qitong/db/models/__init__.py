@@ -1,0 +1,41 @@
+from qitong.db.models.audit import AuditEvent, AuditHead, OutboxMessage, OutboxStatus
+from qitong.db.models.base import Base
+from qitong.db.models.calendar import CalendarLoadedYear, CalendarOverride
+from qitong.db.models.enterprise import Enterprise
+from qitong.db.models.org import ApiToken, Department, DepartmentKind, Region, User
+from qitong.db.models.ticket import (
+    Assignment,
+    AssignmentRole,
+    Attachment,
+    Category,
+    ExtensionRequest,
+    ExtensionStatus,
+    IdempotencyKey,
+    Rating,
+    Ticket,
+)
+
+__all__ = [
+    "ApiToken",
+    "Assignment",
+    "AssignmentRole",
+    "Attachment",
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "CalendarLoadedYear",
+    "CalendarOverride",
+    "Category",
+    "Department",
+    "DepartmentKind",
+    "Enterprise",
+    "ExtensionRequest",
+    "ExtensionStatus",
+    "IdempotencyKey",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Rating",
+    "Region",
+    "Ticket",
+    "User",
+]

@@ -1,0 +1,176 @@
+"""The ticket and what hangs off it: assignments (lead and co-units, past and present),
+extension requests, ratings, attachments, categories."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from qitong.db.models.base import Base, enum_column
+from qitong.domain.tickets.lifecycle import Status
+from qitong.domain.tickets.vocab import Channel, Complexity, Layer, TicketType, Tier, Urgency
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
+    default_lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    default_co_unit_ids: Mapped[list[Any]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_lead_status", "lead_unit_id", "status"),
+        Index("ix_tickets_status_stage_due", "status", "stage_due_at"),
+        Index("ix_tickets_enterprise", "enterprise_id", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    query_code: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[Channel] = enum_column(Channel, "ticket_channel")
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
+    enterprise_name: Mapped[str] = mapped_column(String(128), default="")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitter_name: Mapped[str] = mapped_column(String(64))
+    submitter_phone: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    ticket_type: Mapped[TicketType] = enum_column(TicketType, "ticket_type")
+    category: Mapped[str | None] = mapped_column(ForeignKey("categories.code"), index=True)
+    complexity: Mapped[Complexity] = enum_column(Complexity, "ticket_complexity")
+    urgency: Mapped[Urgency] = enum_column(Urgency, "ticket_urgency")
+    confidential: Mapped[bool] = mapped_column(default=False)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    reported_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    layer: Mapped[Layer] = enum_column(Layer, "ticket_layer")
+    tier: Mapped[Tier] = enum_column(Tier, "ticket_tier")
+    status: Mapped[Status] = enum_column(Status, "ticket_status", index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    sla_profile: Mapped[str] = mapped_column(String(16))
+    # deadlines: the current stage's, and the big three the seeds count ("135")
+    stage_due_at: Mapped[datetime | None]
+    contact_due_at: Mapped[datetime | None]
+    reply_due_at: Mapped[datetime | None]
+    resolve_due_at: Mapped[datetime | None]
+    deadlines_provisional: Mapped[bool] = mapped_column(default=False)
+    # milestones
+    submitted_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    dispatched_at: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    contacted_at: Mapped[datetime | None]
+    replied_at: Mapped[datetime | None]
+    signed_off_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    awaiting_confirmation_since: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    suspended_at: Mapped[datetime | None]
+    reply: Mapped[str | None] = mapped_column(Text)
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    closed_by_timeout: Mapped[bool] = mapped_column(default=False)
+    rating_process: Mapped[int | None]
+    rating_result: Mapped[int | None]
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    return_count: Mapped[int] = mapped_column(default=0)
+    redispatch_count: Mapped[int] = mapped_column(default=0)
+    extension_count: Mapped[int] = mapped_column(default=0)
+    dissatisfied_count: Mapped[int] = mapped_column(default=0)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AssignmentRole(StrEnum):
+    lead = "lead"
+    co = "co"
+
+
+class Assignment(Base):
+    """A department's part in a ticket. Inactive rows are history: they keep read access."""
+
+    __tablename__ = "ticket_assignments"
+    __table_args__ = (Index("ix_assign_dept_active", "department_id", "active"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    role: Mapped[AssignmentRole] = enum_column(AssignmentRole, "assignment_role")
+    active: Mapped[bool] = mapped_column(default=True)
+    round: Mapped[int] = mapped_column(default=1)
+    assigned_at: Mapped[datetime]
+    signed_at: Mapped[datetime | None]
+    opinion: Mapped[str | None] = mapped_column(Text)
+    opinion_at: Mapped[datetime | None]
+
+
+class ExtensionStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    refused = "refused"
+
+
+class ExtensionRequest(Base):
+    __tablename__ = "extension_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    days: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[ExtensionStatus] = enum_column(ExtensionStatus, "extension_status")
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Rating(Base):
+    """一事一评: every rating is kept, one per round (a redispatch starts a new round)."""
+
+    __tablename__ = "ratings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    round: Mapped[int]
+    process: Mapped[int]
+    result: Mapped[int]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    on_behalf: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(255))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+
+
+class IdempotencyKey(Base):
+    """Stripe's design: same key + same body replays the first answer; another body is refused."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(128))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int]
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]

@@ -1,0 +1,108 @@
+"""Passwords (argon2), bearer tokens, and turning a token back into an Actor."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from qitong.db.models import ApiToken, User
+from qitong.domain.errors import InvalidInput, Unauthenticated
+from qitong.domain.tickets.access import Actor
+from qitong.services.audit import Who, record
+from qitong.services.context import Context
+
+_hasher = PasswordHasher()
+# verifying against this keeps the timing of "no such user" equal to "wrong password"
+_DUMMY_HASH = _hasher.hash("qitong-timing-equaliser")
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise InvalidInput("密码至少 8 位", field="password")
+    return _hasher.hash(password)
+
+
+def check_password(hash_: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hash_, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in user: the access rules' Actor plus what the audit log and UI need."""
+
+    actor: Actor
+    username: str
+    display_name: str
+
+    @property
+    def who(self) -> Who:
+        return Who(self.actor.user_id, self.display_name, self.actor.role.value, self.actor.department_id)
+
+
+def principal_of(u: User) -> Principal:
+    return Principal(
+        Actor(u.id, u.role, u.department_id, u.enterprise_id), u.username, u.display_name
+    )
+
+
+def authenticate(ctx: Context, username: str, password: str) -> Principal:
+    with ctx.sessions.begin() as s:
+        u = s.scalars(select(User).where(User.username == username)).one_or_none()
+        ok = check_password(u.password_hash if u else _DUMMY_HASH, password)
+        if u is None or not ok or not u.active:
+            raise Unauthenticated("用户名或密码错误", field="password")
+        u.last_login_at = ctx.clock.now()
+        return principal_of(u)
+
+
+def issue_token(ctx: Context, username: str, password: str) -> tuple[str, Principal]:
+    p = authenticate(ctx, username, password)
+    token = secrets.token_urlsafe(32)
+    now = ctx.clock.now()
+    with ctx.sessions.begin() as s:
+        s.add(
+            ApiToken(
+                user_id=p.actor.user_id,
+                token_sha256=_sha(token),
+                created_at=now,
+                expires_at=now + timedelta(hours=ctx.settings.token_ttl_hours),
+            )
+        )
+        record(s, p.who, at=now, entity="user", entity_id=p.actor.user_id, action="login")
+    return token, p
+
+
+def principal_for_token(ctx: Context, token: str) -> Principal:
+    now = ctx.clock.now()
+    with ctx.sessions() as s:
+        row = s.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_sha256 == _sha(token))
+        ).one_or_none()
+        if row is None:
+            raise Unauthenticated("登录凭证无效，请重新登录", field="Authorization")
+        tok, user = row
+        if tok.revoked_at is not None or tok.expires_at <= now or not user.active:
+            raise Unauthenticated("登录已过期，请重新登录", field="Authorization")
+        return principal_of(user)
+
+
+def revoke_token(ctx: Context, token: str) -> None:
+    with ctx.sessions.begin() as s:
+        tok = s.scalars(select(ApiToken).where(ApiToken.token_sha256 == _sha(token))).one_or_none()
+        if tok is not None and tok.revoked_at is None:
+            tok.revoked_at = ctx.clock.now()
+
+
+def _sha(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,34 @@
+"""create_app(settings): no module-level app, engine or settings."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from qitong.db.engine import make_engine, make_sessionmaker
+from qitong.domain.clock import Clock, SystemClock
+from qitong.services.context import Context
+from qitong.settings import Settings
+from qitong.web import errors
+from qitong.web.api import auth, org, public, tickets
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+    ctx = Context(make_sessionmaker(engine), clock or SystemClock(), settings)
+    app = FastAPI(
+        title="企通 Qitong API",
+        version="0.1.0",
+        description="涉企问题高效闭环解决平台：提出、受理、分派、处理、跟踪、反馈、评价、考核。",
+    )
+    app.state.ctx = ctx
+    app.state.engine = engine
+    errors.install(app)
+    for module in (auth, tickets, org, public):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["meta"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,90 @@
+"""Domain errors to HTTP, in one place. One JSON shape: {"detail": ..., "field": ..., "code": ...}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from qitong.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+    Unauthenticated,
+)
+
+STATUS: dict[type[DomainError], int] = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    StaleVersion: 412,
+    Unauthenticated: 401,
+}
+
+_PYDANTIC_MESSAGES = {
+    "missing": "缺少必填项",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "enum": "取值不在允许范围内",
+    "int_parsing": "应为整数",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "extra_forbidden": "不支持的字段",
+    "literal_error": "取值不在允许范围内",
+    "json_invalid": "JSON 格式错误",
+    "bool_parsing": "应为 true 或 false",
+    "datetime_from_date_parsing": "日期时间格式错误",
+    "date_from_datetime_parsing": "日期格式错误",
+}
+
+
+def body(detail: str, *, field: str | None, code: str, **extra: Any) -> dict[str, Any]:
+    return {"detail": detail, "field": field, "code": code, **extra}
+
+
+def _status(e: DomainError) -> int:
+    for cls in type(e).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_r: Request, e: DomainError) -> JSONResponse:
+        extra: dict[str, Any] = {}
+        if isinstance(e, Conflict) and e.allowed:
+            extra["allowed_actions"] = e.allowed
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(e, Unauthenticated) else None
+        return JSONResponse(body(e.message, field=e.field, code=e.kind, **extra), _status(e), headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_r: Request, e: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in e.errors():
+            loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "header")]
+            msg = err.get("msg", "")
+            if msg.startswith("Value error, "):
+                msg = msg.removeprefix("Value error, ")
+            else:
+                msg = f"{_PYDANTIC_MESSAGES.get(err.get('type', ''), '格式不正确')}（{msg}）"
+            errors.append({"field": ".".join(loc), "message": msg})
+        first = errors[0] if errors else {"field": None, "message": "请求格式不正确"}
+        return JSONResponse(
+            body(f"{first['field']}: {first['message']}", field=first["field"], code="invalid_input",
+                 errors=errors),
+            422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_r: Request, e: StarletteHTTPException) -> JSONResponse:
+        msg = {404: "请求的地址不存在", 405: "不支持该请求方法"}.get(e.status_code, str(e.detail))
+        return JSONResponse(body(msg, field=None, code=f"http_{e.status_code}"), e.status_code,
+                            headers=getattr(e, "headers", None))

@@ -189,3 +189,28 @@ def test_report_hides_reporter_from_the_department_reported_on(world: World) -> 
     assert "王建国" not in str(queries.timeline(w.ctx, w["scj_handler"], tid))
     _, items = queries.list_tickets(w.ctx, w["scj_handler"], queries.TicketFilter())
     assert items[0]["submitter_name"] == "（已保密）"
+
+
+def test_special_matter_gets_days_set_by_hand(world: World) -> None:
+    w = world
+    tid = submit(w, title="历史遗留土地证办理问题")
+    perform(w.ctx, w["agent"], tid, Action.accept, P(complexity="special"))
+    perform(w.ctx, w["dispatcher"], tid, Action.dispatch, P(lead_unit_id=w.dept["zrj"], days=20))
+    d = queries.ticket_detail(w.ctx, w["agent"], tid)["deadlines"]
+    # 20 working days from Mon 2026-11-23: Mon 2026-12-21, end of day
+    assert d["reply"].startswith("2026-12-21T16:00") and d["resolve"] == d["reply"]
+
+
+def test_suspend_resume_moves_deadlines_by_the_working_days_lost(world: World, clock: FixedClock) -> None:
+    w = world
+    tid = submit(w)
+    perform(w.ctx, w["agent"], tid, Action.accept)
+    perform(w.ctx, w["dispatcher"], tid, Action.dispatch, P(lead_unit_id=w.dept["scj"]))
+    perform(w.ctx, w["scj_handler"], tid, Action.sign_for)
+    perform(w.ctx, w["scj_handler"], tid, Action.contact)
+    before = queries.ticket_detail(w.ctx, w["agent"], tid)["deadlines"]["reply"]
+    perform(w.ctx, w["agent"], tid, Action.suspend, P(reason="等待企业补充材料"))
+    clock.advance(timedelta(days=7))  # Mon → next Mon: 5 working days paused
+    perform(w.ctx, w["agent"], tid, Action.resume)
+    after = queries.ticket_detail(w.ctx, w["agent"], tid)["deadlines"]["reply"]
+    assert before.startswith("2026-11-24T16:00") and after.startswith("2026-12-01T16:00")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +15,8 @@ app = typer.Typer(help="企通 Qitong — 涉企问题高效闭环解决平台",
 db_app = typer.Typer(help="数据库迁移", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
 demo_app = typer.Typer(help="演示数据", no_args_is_help=True)
+calendar_app = typer.Typer(help="节假日安排（本地放假、官方调休安排）", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
@@ -94,6 +97,51 @@ def demo_load(
     assert isinstance(ctx, Context)
     summary = load_demo(ctx, seed=seed, reset=reset)
     typer.echo(summary)
+
+
+_SCHEDULE_HELP = 'JSON：{"days_off": ["2027-01-01", ...], "workdays": ["2027-02-06", ...]}'
+
+
+@calendar_app.command("load-year")
+def calendar_load_year(
+    year: int,
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=_SCHEDULE_HELP)],
+) -> None:
+    """载入某年国务院办公厅节假日安排（放假日期与调休上班日期）。"""
+    from pydantic import ValidationError
+
+    from qitong.services.auth import operator
+    from qitong.services.calendar import YearSchedule, load_year
+    from qitong.services.context import Context
+
+    ctx = _ctx()
+    assert isinstance(ctx, Context)
+    try:
+        schedule = YearSchedule.model_validate_json(file.read_text(encoding="utf-8"))
+    except ValidationError as e:
+        typer.echo(f"文件格式错误：{e.errors()[0]['loc']} {e.errors()[0]['msg']}", err=True)
+        raise typer.Exit(2) from None
+    out = load_year(ctx, operator(), year, schedule)
+    typer.echo(f"已载入 {year} 年安排：放假 {out['days_off']} 天，调休上班 {out['workdays']} 天")
+
+
+@calendar_app.command("set")
+def calendar_set(
+    day: str,
+    work: Annotated[bool, typer.Option("--work/--off", help="--work 调休上班；--off 放假")],
+    note: str = "",
+) -> None:
+    """设置某一天放假或上班（本地安排）。"""
+    from datetime import date
+
+    from qitong.services.auth import operator
+    from qitong.services.calendar import OverrideIn, set_override
+    from qitong.services.context import Context
+
+    ctx = _ctx()
+    assert isinstance(ctx, Context)
+    set_override(ctx, operator(), date.fromisoformat(day), OverrideIn(is_workday=work, note=note))
+    typer.echo(f"{day} 已设为{'上班' if work else '放假'}")
 
 
 @app.command("serve")

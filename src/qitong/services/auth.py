@@ -14,6 +14,7 @@ from sqlalchemy import select
 from qitong.db.models import ApiToken, User
 from qitong.domain.errors import InvalidInput, Unauthenticated
 from qitong.domain.tickets.access import Actor
+from qitong.domain.tickets.lifecycle import Role
 from qitong.services.audit import Who, record
 from qitong.services.context import Context
 
@@ -45,7 +46,13 @@ class Principal:
 
     @property
     def who(self) -> Who:
-        return Who(self.actor.user_id, self.display_name, self.actor.role.value, self.actor.department_id)
+        uid = self.actor.user_id or None  # 0 is the operator at the command line, not a user row
+        return Who(uid, self.display_name, self.actor.role.value, self.actor.department_id)
+
+
+def operator() -> Principal:
+    """Whoever runs `qitong …` on the server: an administrator, audited as the command line."""
+    return Principal(Actor(0, Role.admin), "cli", "运维命令行")
 
 
 def principal_of(u: User) -> Principal:

@@ -9,7 +9,7 @@ from qitong.domain.clock import Clock, SystemClock
 from qitong.services.context import Context
 from qitong.settings import Settings
 from qitong.web import errors
-from qitong.web.api import auth, org, public, tickets
+from qitong.web.api import auth, calendar, org, public, tickets
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.ctx = ctx
     app.state.engine = engine
     errors.install(app)
-    for module in (auth, tickets, org, public):
+    for module in (auth, tickets, org, public, calendar):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["meta"])

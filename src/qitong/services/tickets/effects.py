@@ -84,7 +84,7 @@ def _assign(op: Op, lead_id: int, co_ids: list[int]) -> None:
     t.lead_unit_id = lead_id
     t.dispatched_at = op.now
     op.data.update(lead_unit=lead.name, co_unit_ids=co_ids)
-    op.sched.start_handling_clock(t, op.now)
+    op.sched.start_handling_clock(t, op.now, special_days=op.payload.days)
 
 
 def dispatch(op: Op) -> None:

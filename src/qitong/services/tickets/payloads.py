@@ -27,7 +27,7 @@ class ActionPayload(BaseModel):
     reply: str | None = Field(default=None, max_length=10000)
     opinion: str | None = Field(default=None, max_length=5000)
     contact_method: str | None = Field(default=None, max_length=32, description="phone/visit/online")
-    # extension
+    # extension; or, at dispatch of a 特别疑难 matter, its time limit set by hand
     days: int | None = Field(default=None, ge=1, le=365)
     # ratings (5 非常满意 … 1 非常不满意)
     rating_process: int | None = Field(default=None, ge=1, le=5)

@@ -28,13 +28,18 @@ class Scheduler:
     def after(self, at: datetime, days: int) -> Due:
         return due_after(self.cal, at, days, self.policy)
 
-    def start_handling_clock(self, t: Ticket, at: datetime) -> None:
-        """On dispatch and redispatch: contact, reply and resolve limits run from now."""
+    def start_handling_clock(self, t: Ticket, at: datetime, special_days: int | None = None) -> None:
+        """On dispatch and redispatch: contact, reply and resolve limits run from now.
+
+        A 特别疑难 matter gets the days the center sets by hand; the profile's figure is a fallback."""
         c = Complexity(t.complexity)
+        reply, resolve = self.profile.reply_days[c], self.profile.resolve_days[c]
+        if c == Complexity.special and special_days is not None:
+            reply = resolve = special_days
         dues = (
             self.after(at, self.profile.contact_days),
-            self.after(at, self.profile.reply_days[c]),
-            self.after(at, self.profile.resolve_days[c]),
+            self.after(at, reply),
+            self.after(at, resolve),
         )
         t.contact_due_at, t.reply_due_at, t.resolve_due_at = (d.at for d in dues)
         t.deadlines_provisional = any(d.provisional for d in dues)

@@ -1,0 +1,74 @@
+"""The operators' commands, as subprocesses against a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def qitong(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QITONG_DATABASE_URL": f"sqlite:///{db}",
+           "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    return subprocess.run([sys.executable, "-c", "from qitong.cli.main import main; main()", *args],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "demo.db"
+    r = qitong(db, "db", "upgrade")
+    assert r.returncode == 0, r.stderr
+    r = qitong(db, "demo", "load")
+    assert r.returncode == 0, r.stderr
+    assert "已载入演示数据" in r.stdout
+    return db
+
+
+def test_demo_has_every_state_and_an_intact_chain(demo_db: Path) -> None:
+    con = sqlite3.connect(demo_db)
+    states = {s for (s,) in con.execute("select distinct status from tickets")}
+    roles = {r for (r,) in con.execute("select distinct role from users")}
+    n_dept = con.execute("select count(*) from departments").fetchone()[0]
+    n_ent = con.execute("select count(*) from enterprises").fetchone()[0]
+    con.close()
+    from qitong.domain.tickets.lifecycle import Role, Status
+
+    assert states == {s.value for s in Status}
+    assert roles == {r.value for r in Role}
+    assert n_dept >= 25 and n_ent == 200
+    r = qitong(demo_db, "audit", "verify")
+    assert r.returncode == 0 and "审计链完整" in r.stdout
+    again = qitong(demo_db, "demo", "load")
+    assert again.returncode == 0 and "跳过" in again.stdout
+
+
+def test_audit_verify_names_the_first_broken_link(demo_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "tampered.db"
+    copy.write_bytes(demo_db.read_bytes())
+    con = sqlite3.connect(copy)
+    con.execute("update audit_events set reason = '篡改' where seq = 42")
+    con.commit()
+    con.close()
+    r = qitong(copy, "audit", "verify")
+    assert r.returncode == 1 and "第 42 条" in r.stderr
+
+
+def test_calendar_load_year_makes_2027_known(demo_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "cal.db"
+    copy.write_bytes(demo_db.read_bytes())
+    r = qitong(copy, "workdays", "add", "2027-02-05", "1")
+    assert r.stdout.strip() == "2027-02-08" and "provisional" in r.stderr
+    schedule = tmp_path / "2027.json"
+    # a made-up 2027 schedule for the test: Spring Festival 02-06..02-12, Saturday 02-13 worked
+    schedule.write_text(json.dumps({
+        "days_off": [f"2027-02-{d:02d}" for d in range(6, 13)], "workdays": ["2027-02-13"], "note": "测试"}))
+    r = qitong(copy, "calendar", "load-year", "2027", str(schedule))
+    assert r.returncode == 0, r.stderr
+    r = qitong(copy, "workdays", "add", "2027-02-05", "1")
+    assert r.stdout.strip() == "2027-02-13" and r.stderr == ""

@@ -24,6 +24,13 @@ class Settings(BaseSettings):
     max_extensions: int = 2
     max_extension_days: int = 30
     token_ttl_hours: int = 12
+    # due-soon warning: "last_workday" (from the start of the deadline's last working day) or
+    # "share:0.2" (when 20 % of the stage's time is left)
+    due_soon_mode: str = "last_workday"
+    # an overdue matter is proposed for escalation after this many working days late
+    escalate_after_overdue_days: int = 3
+    worker_interval_seconds: float = 60.0
+    sweep_batch: int = 200
     attachment_dir: Path = Path("var/attachments")
     max_attachment_bytes: int = 20 * 1024 * 1024
     allowed_attachment_types: tuple[str, ...] = (
@@ -36,3 +43,27 @@ class Settings(BaseSettings):
         "application/vnd.ms-excel",
         "text/plain",
     )
+    # notifications and the outbox (docs/notifications.md)
+    smtp_host: str | None = None  # unset: no email is sent
+    smtp_port: int = 25
+    smtp_from: str = "企通 <noreply@qitong.local>"
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    sms_gateway_url: str | None = None  # unset: SMS are appended to sms_log_path (demo)
+    sms_gateway_secret: str = ""
+    sms_log_path: Path = Path("var/sms.log")
+    delivery_timeout_seconds: float = 10.0
+    outbox_max_attempts: int = 8
+    outbox_backoff_base_seconds: float = 30.0
+    outbox_backoff_cap_seconds: float = 6 * 3600.0
+    outbox_lease_seconds: int = 300
+    # web pages (docs/adr/0004-web-ui.md): a signed cookie session, HttpOnly, SameSite=Lax;
+    # set QITONG_SESSION_COOKIE_SECURE=true when the site is served over https
+    session_cookie_secure: bool = False
+    session_max_age_hours: int = 12
+    # demo only: an enterprise may sign in with its USCC and a code shown on screen (stands in for an SMS)
+    demo_login_code: bool = True
+    # supervision (docs/supervision.md): working days a department has to answer a notice, and who issues it
+    supervision_response_days: int = 3
+    supervision_issuer: str = "象湖县企业综合服务中心"

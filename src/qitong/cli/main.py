@@ -154,5 +154,39 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
 
 
+@app.command("worker")
+def worker(once: Annotated[bool, typer.Option(help="只执行一轮")] = False) -> None:
+    """后台任务：时限扫描（临期、超期、未签收、未联系、企业未确认）与消息投递。"""
+    from qitong.jobs.worker import run
+    from qitong.services.context import Context
+
+    ctx = _ctx()
+    assert isinstance(ctx, Context)
+    run(ctx, once=once)
+
+
+@app.command("run")
+def run_all(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Web 服务与后台任务一起运行（内置 SQLite 默认部署）。"""
+    import threading
+
+    import uvicorn
+
+    from qitong.jobs.worker import run
+    from qitong.services.context import Context
+    from qitong.web.app import create_app
+
+    ctx = _ctx()
+    assert isinstance(ctx, Context)
+    stop = threading.Event()
+    thread = threading.Thread(target=run, args=(ctx, stop), name="qitong-worker", daemon=True)
+    thread.start()
+    try:
+        uvicorn.run(create_app(ctx.settings), host=host, port=port, log_level="info")
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
 def main() -> None:
     app()

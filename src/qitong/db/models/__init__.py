@@ -13,6 +13,7 @@ from qitong.db.models.ticket import (
     IdempotencyKey,
     Rating,
     Ticket,
+    TimerFiring,
 )
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "Rating",
     "Region",
     "Ticket",
+    "TimerFiring",
     "User",
 ]

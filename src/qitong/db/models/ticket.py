@@ -62,6 +62,9 @@ class Ticket(Base):
     reply_due_at: Mapped[datetime | None]
     resolve_due_at: Mapped[datetime | None]
     deadlines_provisional: Mapped[bool] = mapped_column(default=False)
+    stage_entered_at: Mapped[datetime | None]
+    # when the worker should next look at this ticket (its first unfired timer); NULL = nothing pending
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
     # milestones
     submitted_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
@@ -86,6 +89,8 @@ class Ticket(Base):
     extension_count: Mapped[int] = mapped_column(default=0)
     dissatisfied_count: Mapped[int] = mapped_column(default=0)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # 重大事项: a must-supervise matter (docs/supervision.md); set by the center, a supervisor or a leader
+    major: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -132,6 +137,20 @@ class ExtensionRequest(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class TimerFiring(Base):
+    """A timer that has fired. The unique key is what makes a firing happen once, however many
+    workers sweep and however often one is killed half-way."""
+
+    __tablename__ = "timer_firings"
+    __table_args__ = (UniqueConstraint("ticket_id", "kind", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    fire_at: Mapped[datetime]
+    fired_at: Mapped[datetime]
 
 
 class Rating(Base):

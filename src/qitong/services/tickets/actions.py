@@ -24,6 +24,7 @@ from qitong.services.tickets.facts import facts_of, load_for_update
 from qitong.services.tickets.payloads import ActionPayload, check_reason
 from qitong.services.tickets.schedule import Scheduler
 from qitong.services.tickets.snapshot import snapshot
+from qitong.services.tickets.timers import refresh as refresh_timers
 
 
 @dataclass
@@ -85,6 +86,7 @@ def perform(
             t.status = op.target
             if op.target != status_before or action in _RESTAGE:
                 sched.enter_stage(t, op.target, now)
+            refresh_timers(t, sched.cal, ctx.policy, ctx.settings)
             t.updated_at = now
             flag_modified(t, "updated_at")  # every action, a note too, is a new version
             s.flush()

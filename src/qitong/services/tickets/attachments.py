@@ -45,6 +45,11 @@ def _check(ctx: Context, filename: str, content_type: str, data: bytes) -> None:
             raise InvalidInput("文本附件须为 UTF-8 编码", field="file") from None
 
 
+def check_upload(ctx: Context, filename: str, content_type: str, data: bytes) -> None:
+    """Check a file before anything is stored: the portal checks every file before it creates the ticket."""
+    _check(ctx, filename, content_type, data)
+
+
 def add_attachment(
     ctx: Context, p: Principal, ticket_id: int, filename: str, content_type: str, data: bytes
 ) -> dict[str, Any]:

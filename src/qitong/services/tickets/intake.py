@@ -22,6 +22,7 @@ from qitong.services.auth import Principal
 from qitong.services.context import Context
 from qitong.services.tickets.schedule import Scheduler
 from qitong.services.tickets.snapshot import snapshot
+from qitong.services.tickets.timers import refresh as refresh_timers
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345)$")
 ENTERPRISE_CHANNELS = frozenset({Channel.web, Channel.app, Channel.qr})
@@ -125,6 +126,7 @@ def create_ticket(
         )
         sched = Scheduler(ctx.calendars.get(s), ctx.policy, ctx.profile_for(data.ticket_type))
         sched.enter_stage(t, Status.submitted, now)
+        refresh_timers(t, sched.cal, ctx.policy, ctx.settings)
         s.add(t)
         s.flush()
         t.number = f"QT{now.astimezone(ctx.policy.tz):%Y%m%d}{t.id:06d}"

@@ -47,6 +47,7 @@ class Scheduler:
     def enter_stage(self, t: Ticket, status: Status, at: datetime) -> None:
         """Set the deadline of the stage the ticket has just entered."""
         limit = stage_limit(status, self.profile)
+        t.stage_entered_at = at
         if limit is None:
             t.stage_due_at = None
             return

@@ -1,0 +1,58 @@
+"""Keeping each ticket's next timer up to date, and the facts the pure timer rules need."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from qitong.db.models import Ticket
+from qitong.domain.tickets.timers import TimerFacts, next_check, share_warning
+from qitong.domain.timelimits import CountingPolicy, WorkCalendar
+from qitong.settings import Settings
+
+# stages measured in hours (signing for a dispatch) warn when a quarter of their time is left
+_SHORT_STAGE = timedelta(hours=24)
+
+
+def _deadline_day(due_at: datetime, policy: CountingPolicy) -> datetime:
+    return (due_at - timedelta(microseconds=1)).astimezone(policy.tz)
+
+
+def due_soon_at(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> datetime | None:
+    due = t.stage_due_at
+    if due is None:
+        return None
+    mode, entered = settings.due_soon_mode, t.stage_entered_at
+    if entered is not None and (mode.startswith("share:") or due - entered <= _SHORT_STAGE):
+        share = float(mode.removeprefix("share:")) if mode.startswith("share:") else 0.25
+        return share_warning(entered, due, share)
+    day = _deadline_day(due, policy).date()
+    # the start of the deadline's last working day (itself, if the deadline falls on one)
+    last = day if cal.is_workday(day) else cal.add(day, 0).day
+    warn = datetime.combine(last, time(0), policy.tz).astimezone(UTC)
+    # a warning at the moment the stage begins tells nobody anything
+    return None if entered is not None and warn <= entered else warn
+
+
+def escalation_at(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> datetime | None:
+    if t.stage_due_at is None:
+        return None
+    day = _deadline_day(t.stage_due_at, policy).date()
+    later = cal.add(day, settings.escalate_after_overdue_days).day
+    return datetime.combine(later + timedelta(days=1), time(0), policy.tz).astimezone(UTC)
+
+
+def facts(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> TimerFacts:
+    return TimerFacts(
+        status=t.status,
+        stage_due_at=t.stage_due_at,
+        contact_due_at=t.contact_due_at,
+        contacted_at=t.contacted_at,
+        due_soon_at=due_soon_at(t, cal, policy, settings),
+        escalation_at=escalation_at(t, cal, policy, settings),
+    )
+
+
+def refresh(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Settings,
+            after: datetime | None = None) -> None:
+    """Point the ticket at its first timer (after `after`: what the sweep has just fired)."""
+    t.next_check_at = next_check(facts(t, cal, policy, settings), after)

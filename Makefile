@@ -15,14 +15,14 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-## Run Qitong on the embedded SQLite default, with demo data: web on http://127.0.0.1:8000
+## Run Qitong on the embedded SQLite default, with demo data: web + worker on http://127.0.0.1:8000
 demo: $(STAMP)
 	$(BIN)/qitong db upgrade
 	$(BIN)/qitong demo load
-	$(BIN)/qitong serve --host 127.0.0.1 --port 8000
+	$(BIN)/qitong run --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 

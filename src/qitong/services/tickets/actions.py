@@ -73,9 +73,9 @@ def perform(
                 )
             try:
                 target = transition(t.status, action)
-            except IllegalTransition as e:
-                e.allowed = [a.value for a in actions_for(p.actor, facts)]
-                raise
+            except IllegalTransition:
+                # what this actor may do now, not what anyone may: the answer a person can act on
+                raise IllegalTransition(t.status, action, actions_for(p.actor, facts)) from None
             check_reason(action, payload)
             now = ctx.clock.now()
             before = snapshot(t)

@@ -135,16 +135,16 @@ def test_transition_follows_the_table_for_every_pair(pair: tuple[Status, Action]
     assert err.status is status
     assert err.action is action
     assert err.allowed == [a.value for a in actions_from(status)]
-    assert f"“{status.value}”" in err.message
-    assert f"“{action.value}”" in err.message
+    assert f"“{STATUS_LABELS[status]}”（{status.value}）" in err.message
+    assert f"“{ACTIONS[action].label}”（{action.value}）" in err.message
 
 
 def test_illegal_transition_message_lists_what_may_be_done_in_order() -> None:
     with pytest.raises(IllegalTransition) as info:
         transition(S.awaiting_confirmation, A.dispatch)
     assert info.value.message == (
-        "工单当前状态为“awaiting_confirmation”，不能执行“dispatch”。"
-        "当前可执行：confirm、rate_dissatisfied、close、note"
+        "工单当前状态为“待企业确认”（awaiting_confirmation），不能执行“分派”（dispatch）。"
+        "当前可执行：确认并评价（confirm）、不满意，要求重办（rate_dissatisfied）、办结销号（close）、备注（note）"
     )
     assert info.value.allowed == ["confirm", "rate_dissatisfied", "close", "note"]
 

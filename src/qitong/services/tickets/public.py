@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from qitong.db.models import AuditEvent, Department, Ticket
 from qitong.domain.errors import NotFound
-from qitong.domain.tickets.lifecycle import ACTIONS, STATUS_LABELS, Action
+from qitong.domain.tickets.lifecycle import STATUS_LABELS
 from qitong.services.context import Context
+from qitong.services.tickets.queries import event_label
 
 # the public sees the milestones, never internal notes or who disagreed with whom
 PUBLIC_ACTIONS = frozenset(
@@ -38,12 +39,8 @@ def follow(ctx: Context, number: str, query_code: str) -> dict[str, Any]:
             "reply_due_at": t.reply_due_at.isoformat() if t.reply_due_at else None,
             "reply": t.reply if t.verified_at else None,
             "timeline": [
-                {"action": e.action, "label": _label(e.action), "at": e.created_at.isoformat()}
+                {"action": e.action, "label": event_label(e.action), "at": e.created_at.isoformat()}
                 for e in events
                 if e.action in PUBLIC_ACTIONS
             ],
         }
-
-
-def _label(action: str) -> str:
-    return "提交诉求" if action == "submit" else ACTIONS[Action(action)].label

@@ -36,9 +36,11 @@ from qitong.domain.tickets.lifecycle import (
     DEPARTMENT_ROLES,
     OPEN_STATUSES,
     STATUS_LABELS,
+    Action,
     Role,
     Status,
 )
+from qitong.domain.tickets.timers import TIMER_LABELS, TimerKind
 from qitong.domain.tickets.vocab import Channel, TicketType
 from qitong.services.auth import Principal
 from qitong.services.context import Context
@@ -289,11 +291,21 @@ ENTERPRISE_HIDDEN = frozenset(
 )
 
 
-def _event(e: AuditEvent, hide: bool) -> dict[str, Any]:
-    from qitong.domain.tickets.lifecycle import Action
+_OTHER_LABELS = {"submit": "提交诉求", "attach": "上传附件"}
 
-    label = ACTIONS[Action(e.action)].label if e.action in Action._value2member_map_ else (
-        "提交诉求" if e.action == "submit" else e.action)
+
+def event_label(action: str) -> str:
+    """The timeline's Chinese name for an audit action: a lifecycle action, a timer, or another event."""
+    if action in Action._value2member_map_:
+        return ACTIONS[Action(action)].label
+    if action.startswith("timer."):
+        kind = action.removeprefix("timer.")
+        return TIMER_LABELS[TimerKind(kind)] if kind in TimerKind._value2member_map_ else kind
+    return _OTHER_LABELS.get(action, action)
+
+
+def _event(e: AuditEvent, hide: bool) -> dict[str, Any]:
+    label = event_label(e.action)
     masked = hide and e.actor_role == Role.enterprise_user.value
     return {
         "seq": e.seq,

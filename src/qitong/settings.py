@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # an overdue matter is proposed for escalation after this many working days late
     escalate_after_overdue_days: int = 3
     worker_interval_seconds: float = 60.0
-    sweep_batch: int = 200
+    sweep_batch: int = 1000
     attachment_dir: Path = Path("var/attachments")
     max_attachment_bytes: int = 20 * 1024 * 1024
     allowed_attachment_types: tuple[str, ...] = (
@@ -54,8 +54,8 @@ class Settings(BaseSettings):
     sms_gateway_secret: str = ""
     sms_log_path: Path = Path("var/sms.log")
     delivery_timeout_seconds: float = 10.0
-    outbox_max_attempts: int = 8
-    outbox_backoff_base_seconds: float = 30.0
+    outbox_max_attempts: int = 10  # 1, 2, 4 … 256 minutes apart: about 8.5 hours before dead
+    outbox_backoff_base_seconds: float = 60.0
     outbox_backoff_cap_seconds: float = 6 * 3600.0
     outbox_lease_seconds: int = 300
     # web pages (docs/adr/0004-web-ui.md): a signed cookie session, HttpOnly, SameSite=Lax;

@@ -12,6 +12,7 @@ from qitong.db.models import OutboxMessage, Ticket, TimerFiring
 from qitong.domain.clock import FixedClock
 from qitong.domain.tickets.lifecycle import Action
 from qitong.jobs.sweep import sweep_all
+from qitong.services.audit import verify
 from qitong.services.context import Context
 from qitong.services.tickets import queries
 from qitong.services.tickets.actions import perform
@@ -85,6 +86,8 @@ def test_due_soon_overdue_and_escalation_fire_once_and_keep_the_version(world: W
     assert topics == ["deadline.due_soon", "deadline.overdue", "deadline.escalation_due"]
     labels = [e["action"] for e in queries.timeline(w.ctx, w["agent"], tid)]
     assert "timer.overdue" in labels
+    with w.ctx.sessions() as s:
+        assert verify(s).ok  # the sweep's batched audit rows extend the same chain
 
 
 def test_enterprise_silent_after_reply(world: World, clock: FixedClock) -> None:

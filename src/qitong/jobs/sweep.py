@@ -1,15 +1,17 @@
-"""The deadline sweep. Each pass claims the tickets whose next timer is due (SKIP LOCKED, so
-several workers on PostgreSQL share the work), fires each due timer once (a unique key), and
-points the ticket at its next timer. Its cost follows the number of tickets due, not the number
-open: the query walks the next_check_at index from the bottom."""
+"""The deadline sweep. Each pass claims a batch of tickets whose next timer is due (SKIP LOCKED, so
+several workers on PostgreSQL share the work), fires each due timer once (a unique key), and points
+each ticket at its next timer. Its cost follows the number of tickets due, not the number open: the
+query walks the next_check_at index from the bottom, and each batch is a handful of set-wise
+statements, not a round trip per ticket."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -17,11 +19,11 @@ from sqlalchemy.orm import Session
 from qitong.db.models import Ticket, TimerFiring
 from qitong.domain.tickets.lifecycle import STATUS_LABELS
 from qitong.domain.tickets.timers import TIMER_LABELS, Timer, due, next_check
-from qitong.services.audit import SYSTEM, enqueue, record
+from qitong.services.audit import SYSTEM, AuditEntry, enqueue_many, record_many
 from qitong.services.context import Context
 from qitong.services.tickets.timers import facts
 
-# called for every ticket a pass touched, inside its transaction (supervision plugs in here)
+# called for every ticket that had a timer fire, inside the pass's transaction (supervision plugs in)
 TicketHook = Callable[[Session, Context, Ticket, list[Timer], datetime], None]
 HOOKS: list[TicketHook] = []
 
@@ -35,7 +37,6 @@ class SweepResult:
 def sweep_once(ctx: Context, limit: int | None = None) -> SweepResult:
     limit = limit or ctx.settings.sweep_batch
     now = ctx.clock.now()
-    fired = 0
     with ctx.sessions.begin() as s:
         rows = list(
             s.scalars(
@@ -46,20 +47,22 @@ def sweep_once(ctx: Context, limit: int | None = None) -> SweepResult:
                 .with_for_update(skip_locked=True)
             )
         )
+        if not rows:
+            return SweepResult(0, 0)
         cal = ctx.calendars.get(s)
-        for t in rows:
-            f = facts(t, cal, ctx.policy, ctx.settings)
-            done = [timer for timer in due(f, now) if _fire(s, t, timer, now)]
-            fired += len(done)
+        timers = {t.id: due(facts(t, cal, ctx.policy, ctx.settings), now) for t in rows}
+        new = _fire(s, rows, timers, now)
+        by_ticket = {t.id: t for t in rows}
+        for tid, fired in new.items():
             for hook in HOOKS:
-                hook(s, ctx, t, done, now)
-            # a Core UPDATE keeps the ticket's version: a timer firing is not an edit a client raced
-            nxt = next_check(facts(t, cal, ctx.policy, ctx.settings), after=now)
-            s.execute(
-                update(Ticket).where(Ticket.id == t.id).values(next_check_at=nxt),
-                execution_options={"synchronize_session": False},
-            )
-    return SweepResult(len(rows), fired)
+                hook(s, ctx, by_ticket[tid], fired, now)
+        # a Core UPDATE keeps the ticket's version: a timer firing is not an edit a client raced with
+        nxt = [{"b_id": t.id, "b_next": next_check(facts(t, cal, ctx.policy, ctx.settings), after=now)} for t in rows]
+        table = cast(Table, Ticket.__table__)
+        s.connection().execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(next_check_at=bindparam("b_next")), nxt
+        )
+        return SweepResult(len(rows), sum(len(v) for v in new.values()))
 
 
 def sweep_all(ctx: Context) -> SweepResult:
@@ -72,20 +75,39 @@ def sweep_all(ctx: Context) -> SweepResult:
             return SweepResult(tickets, fired)
 
 
-def _fire(s: Session, t: Ticket, timer: Timer, now: datetime) -> bool:
-    """Record the firing once; only the first recording tells anyone."""
-    values = {"ticket_id": t.id, "kind": timer.kind.value, "due_at": timer.due_at, "fire_at": timer.at,
-              "fired_at": now}
+def _fire(s: Session, rows: Sequence[Ticket], timers: dict[int, list[Timer]], now: datetime) -> dict[int, list[Timer]]:
+    """Record every due firing at once; only the ones recorded for the first time tell anyone."""
+    values = [
+        {"ticket_id": tid, "kind": tm.kind.value, "due_at": tm.due_at, "fire_at": tm.at, "fired_at": now}
+        for tid, tms in timers.items()
+        for tm in tms
+    ]
+    if not values:
+        return {}
     ins = pg_insert(TimerFiring) if s.get_bind().dialect.name == "postgresql" else sqlite_insert(TimerFiring)
-    stmt = ins.values(**values).on_conflict_do_nothing(index_elements=["ticket_id", "kind", "due_at"])
-    if s.execute(stmt.returning(TimerFiring.id)).first() is None:
-        return False
-    label = TIMER_LABELS[timer.kind]
-    ev = record(s, SYSTEM, at=now, entity="ticket", entity_id=t.id, ticket_id=t.id, action=f"timer.{timer.kind.value}",
-                data={"label": label, "due_at": timer.due_at.isoformat(), "status": t.status.value})
-    enqueue(s, topic=f"deadline.{timer.kind.value}", key=f"audit:{ev.seq}", ticket_id=t.id, at=now,
-            payload={"ticket_id": t.id, "number": t.number, "kind": timer.kind.value, "label": label,
-                     "deadline": timer.due_at.isoformat(), "status": t.status.value,
-                     "status_label": STATUS_LABELS[t.status], "lead_unit_id": t.lead_unit_id,
-                     "enterprise_id": t.enterprise_id})
-    return True
+    stmt = ins.values(values).on_conflict_do_nothing(index_elements=["ticket_id", "kind", "due_at"])
+    inserted = {(tid, kind) for tid, kind in s.execute(stmt.returning(TimerFiring.ticket_id, TimerFiring.kind))}
+    if not inserted:
+        return {}
+    new = {tid: [tm for tm in tms if (tid, tm.kind.value) in inserted] for tid, tms in timers.items()}
+    new = {tid: tms for tid, tms in new.items() if tms}
+    by_id = {t.id: t for t in rows}
+    entries = [_entry(by_id[tid], tm) for tid, tms in new.items() for tm in tms]
+    seqs = record_many(s, SYSTEM, at=now, entries=[e for e, _ in entries])
+    enqueue_many(s, at=now, messages=[
+        {"topic": f"deadline.{payload['kind']}", "key": f"audit:{seq}", "ticket_id": payload["ticket_id"],
+         "payload": payload}
+        for seq, (_, payload) in zip(seqs, entries, strict=True)
+    ])
+    return new
+
+
+def _entry(t: Ticket, tm: Timer) -> tuple[AuditEntry, dict[str, Any]]:
+    label = TIMER_LABELS[tm.kind]
+    audit = AuditEntry(entity="ticket", entity_id=str(t.id), ticket_id=t.id, action=f"timer.{tm.kind.value}",
+                       data={"label": label, "due_at": tm.due_at.isoformat(), "status": t.status.value})
+    payload = {"ticket_id": t.id, "number": t.number, "kind": tm.kind.value, "label": label,
+               "deadline": tm.due_at.isoformat(), "status": t.status.value, "status_label": STATUS_LABELS[t.status],
+               "lead_unit_id": t.lead_unit_id, "enterprise_id": t.enterprise_id}
+    return audit, payload
+

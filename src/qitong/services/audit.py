@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from qitong.db.models import AuditEvent, AuditHead, OutboxMessage, OutboxStatus
@@ -28,22 +28,65 @@ class Who:
 SYSTEM = Who(None, "系统", "system")
 
 
+_HASHED = ("seq", "ticket_id", "entity", "entity_id", "action", "actor_id", "actor_name", "actor_role", "before",
+           "after", "reason", "data", "created_at")
+
+
 def _hash_record(e: AuditEvent) -> dict[str, Any]:
-    return {
-        "seq": e.seq,
-        "ticket_id": e.ticket_id,
-        "entity": e.entity,
-        "entity_id": e.entity_id,
-        "action": e.action,
-        "actor_id": e.actor_id,
-        "actor_name": e.actor_name,
-        "actor_role": e.actor_role,
-        "before": e.before,
-        "after": e.after,
-        "reason": e.reason,
-        "data": e.data,
-        "created_at": e.created_at,
-    }
+    return {k: getattr(e, k) for k in _HASHED}
+
+
+def _head(s: Session) -> AuditHead:
+    head = s.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        s.add(head)
+    return head
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of a batch written by `record_many` (the worker's sweep)."""
+
+    entity: str
+    entity_id: str
+    action: str
+    ticket_id: int | None = None
+    data: Mapping[str, Any] | None = None
+    reason: str | None = None
+
+
+def record_many(s: Session, who: Who, *, at: datetime, entries: list[AuditEntry]) -> list[int]:
+    """Append many events under one lock of the chain head, in one INSERT; returns their seqs."""
+    if not entries:
+        return []
+    head = _head(s)
+    rows: list[dict[str, Any]] = []
+    prev, seq = head.hash, head.seq
+    for e in entries:
+        seq += 1
+        row: dict[str, Any] = {
+            "seq": seq, "ticket_id": e.ticket_id, "entity": e.entity, "entity_id": e.entity_id,
+            "action": e.action, "actor_id": who.user_id, "actor_name": who.name, "actor_role": who.role,
+            "before": {}, "after": {}, "reason": e.reason, "data": dict(e.data or {}), "created_at": at,
+        }
+        row["hash"] = event_hash(prev, row)
+        row.update(prev_hash=prev, actor_department_id=who.department_id)
+        prev = row["hash"]
+        rows.append(row)
+    s.execute(insert(AuditEvent), rows)
+    head.seq, head.hash = seq, prev
+    return [r["seq"] for r in rows]
+
+
+def enqueue_many(s: Session, *, at: datetime, messages: list[dict[str, Any]]) -> None:
+    """Outbox rows for a batch: each dict has topic, key, ticket_id, payload."""
+    if messages:
+        s.execute(insert(OutboxMessage), [
+            {"idempotency_key": m["key"], "topic": m["topic"], "ticket_id": m.get("ticket_id"),
+             "payload": dict(m["payload"]), "status": OutboxStatus.pending, "next_attempt_at": at, "created_at": at}
+            for m in messages
+        ])
 
 
 def record(
@@ -60,10 +103,7 @@ def record(
     data: Mapping[str, Any] | None = None,
     ticket_id: int | None = None,
 ) -> AuditEvent:
-    head = s.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        s.add(head)
+    head = _head(s)
     ev = AuditEvent(
         seq=head.seq + 1,
         ticket_id=ticket_id,

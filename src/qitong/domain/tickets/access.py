@@ -67,7 +67,8 @@ def hides_reporter(actor: Actor, t: TicketFacts) -> bool:
         return False
     if t.confidential:
         return True
-    return t.ticket_type == TicketType.report and actor.department_id == t.reported_department_id
+    d = actor.department_id
+    return t.ticket_type == TicketType.report and d is not None and d == t.reported_department_id
 
 
 def party_matches(actor: Actor, party: Party, t: TicketFacts) -> bool:

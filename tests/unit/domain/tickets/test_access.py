@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
@@ -58,7 +58,7 @@ TICKET = TicketFacts(
 )
 
 
-def at(status: Status, **changes: object) -> TicketFacts:
+def at(status: Status, **changes: Any) -> TicketFacts:
     return dataclasses.replace(TICKET, status=status, **changes)
 
 

@@ -478,11 +478,6 @@ def test_status_labels_cover_every_status_in_chinese() -> None:
 
 
 def test_enum_values_are_their_names() -> None:
-    for member in Status:
-        assert member.value == member.name
-    for member in Role:
-        assert member.value == member.name
-    for member in Party:
-        assert member.value == member.name
-    for member in Action:
-        assert member.value == member.name.rstrip("_")
+    for enum in (Status, Role, Party):
+        assert all(member.value == member.name for member in enum)
+    assert all(action.value == action.name.rstrip("_") for action in Action)

@@ -6,26 +6,21 @@ statements, not a round trip per ticket."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from qitong.db.bulk import insert_rows, update_column
 from qitong.db.models import Ticket, TimerFiring
 from qitong.domain.tickets.lifecycle import STATUS_LABELS
 from qitong.domain.tickets.timers import TIMER_LABELS, Timer, due, next_check
 from qitong.services.audit import SYSTEM, AuditEntry, enqueue_many, record_many
 from qitong.services.context import Context
 from qitong.services.tickets.timers import facts
-
-# called for every ticket that had a timer fire, inside the pass's transaction (supervision plugs in)
-TicketHook = Callable[[Session, Context, Ticket, list[Timer], datetime], None]
-HOOKS: list[TicketHook] = []
 
 
 @dataclass(frozen=True)
@@ -34,34 +29,33 @@ class SweepResult:
     fired: int
 
 
+# the columns the timers and the notifications need: loading whole ORM rows costs more than the work
+_COLUMNS = ("id", "number", "status", "stage_due_at", "contact_due_at", "contacted_at", "stage_entered_at",
+            "lead_unit_id", "enterprise_id")
+
+
 def sweep_once(ctx: Context, limit: int | None = None) -> SweepResult:
     limit = limit or ctx.settings.sweep_batch
     now = ctx.clock.now()
+    table = cast(Table, Ticket.__table__)
     with ctx.sessions.begin() as s:
-        rows = list(
-            s.scalars(
-                select(Ticket)
-                .where(Ticket.next_check_at <= now)
-                .order_by(Ticket.next_check_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        )
+        conn = s.connection()
+        rows: list[Any] = list(conn.execute(
+            select(*(table.c[c] for c in _COLUMNS))
+            .where(table.c.next_check_at <= now)
+            .order_by(table.c.next_check_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ))
         if not rows:
             return SweepResult(0, 0)
         cal = ctx.calendars.get(s)
-        timers = {t.id: due(facts(t, cal, ctx.policy, ctx.settings), now) for t in rows}
+        tfacts = {t.id: facts(t, cal, ctx.policy, ctx.settings) for t in rows}
+        timers = {tid: due(f, now) for tid, f in tfacts.items()}
         new = _fire(s, rows, timers, now)
-        by_ticket = {t.id: t for t in rows}
-        for tid, fired in new.items():
-            for hook in HOOKS:
-                hook(s, ctx, by_ticket[tid], fired, now)
         # a Core UPDATE keeps the ticket's version: a timer firing is not an edit a client raced with
-        nxt = [{"b_id": t.id, "b_next": next_check(facts(t, cal, ctx.policy, ctx.settings), after=now)} for t in rows]
-        table = cast(Table, Ticket.__table__)
-        s.connection().execute(
-            update(table).where(table.c.id == bindparam("b_id")).values(next_check_at=bindparam("b_next")), nxt
-        )
+        nxt = [(tid, next_check(f, after=now)) for tid, f in tfacts.items()]
+        update_column(conn, table, "next_check_at", nxt)
         return SweepResult(len(rows), sum(len(v) for v in new.values()))
 
 
@@ -75,7 +69,7 @@ def sweep_all(ctx: Context) -> SweepResult:
             return SweepResult(tickets, fired)
 
 
-def _fire(s: Session, rows: Sequence[Ticket], timers: dict[int, list[Timer]], now: datetime) -> dict[int, list[Timer]]:
+def _fire(s: Session, rows: Sequence[Any], timers: dict[int, list[Timer]], now: datetime) -> dict[int, list[Timer]]:
     """Record every due firing at once; only the ones recorded for the first time tell anyone."""
     values = [
         {"ticket_id": tid, "kind": tm.kind.value, "due_at": tm.due_at, "fire_at": tm.at, "fired_at": now}
@@ -84,9 +78,9 @@ def _fire(s: Session, rows: Sequence[Ticket], timers: dict[int, list[Timer]], no
     ]
     if not values:
         return {}
-    ins = pg_insert(TimerFiring) if s.get_bind().dialect.name == "postgresql" else sqlite_insert(TimerFiring)
-    stmt = ins.values(values).on_conflict_do_nothing(index_elements=["ticket_id", "kind", "due_at"])
-    inserted = {(tid, kind) for tid, kind in s.execute(stmt.returning(TimerFiring.ticket_id, TimerFiring.kind))}
+    inserted = {(tid, kind) for tid, kind in insert_rows(
+        s.connection(), cast(Table, TimerFiring.__table__), values,
+        conflict=("ticket_id", "kind", "due_at"), returning=("ticket_id", "kind"))}
     if not inserted:
         return {}
     new = {tid: [tm for tm in tms if (tid, tm.kind.value) in inserted] for tid, tms in timers.items()}
@@ -102,7 +96,7 @@ def _fire(s: Session, rows: Sequence[Ticket], timers: dict[int, list[Timer]], no
     return new
 
 
-def _entry(t: Ticket, tm: Timer) -> tuple[AuditEntry, dict[str, Any]]:
+def _entry(t: Any, tm: Timer) -> tuple[AuditEntry, dict[str, Any]]:
     label = TIMER_LABELS[tm.kind]
     audit = AuditEntry(entity="ticket", entity_id=str(t.id), ticket_id=t.id, action=f"timer.{tm.kind.value}",
                        data={"label": label, "due_at": tm.due_at.isoformat(), "status": t.status.value})

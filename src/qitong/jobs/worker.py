@@ -7,13 +7,14 @@ from collections.abc import Callable
 
 import structlog
 
+from qitong.jobs.supervise import supervise_all
 from qitong.jobs.sweep import sweep_all
 from qitong.services.context import Context
 
 log = structlog.get_logger("qitong.worker")
 
 # other jobs (outbox delivery, periodic reports) register here: each takes the context
-STEPS: list[tuple[str, Callable[[Context], object]]] = [("sweep", sweep_all)]
+STEPS: list[tuple[str, Callable[[Context], object]]] = [("sweep", sweep_all), ("supervise", supervise_all)]
 
 
 def tick(ctx: Context) -> dict[str, object]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from qitong.db.bulk import insert_rows
 from qitong.db.models import AuditEvent, AuditHead, OutboxMessage, OutboxStatus
 from qitong.domain.audit import GENESIS, ChainReport, event_hash, verify_chain
 
@@ -74,7 +75,7 @@ def record_many(s: Session, who: Who, *, at: datetime, entries: list[AuditEntry]
         row.update(prev_hash=prev, actor_department_id=who.department_id)
         prev = row["hash"]
         rows.append(row)
-    s.execute(insert(AuditEvent), rows)
+    insert_rows(s.connection(), cast(Table, AuditEvent.__table__), rows)
     head.seq, head.hash = seq, prev
     return [r["seq"] for r in rows]
 
@@ -82,7 +83,7 @@ def record_many(s: Session, who: Who, *, at: datetime, entries: list[AuditEntry]
 def enqueue_many(s: Session, *, at: datetime, messages: list[dict[str, Any]]) -> None:
     """Outbox rows for a batch: each dict has topic, key, ticket_id, payload."""
     if messages:
-        s.execute(insert(OutboxMessage), [
+        insert_rows(s.connection(), cast(Table, OutboxMessage.__table__), [
             {"idempotency_key": m["key"], "topic": m["topic"], "ticket_id": m.get("ticket_id"),
              "payload": dict(m["payload"]), "status": OutboxStatus.pending, "next_attempt_at": at, "created_at": at}
             for m in messages

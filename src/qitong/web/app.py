@@ -9,7 +9,8 @@ from qitong.domain.clock import Clock, SystemClock
 from qitong.services.context import Context
 from qitong.settings import Settings
 from qitong.web import errors
-from qitong.web.api import auth, calendar, org, public, tickets
+from qitong.web import pages as web_pages
+from qitong.web.api import auth, calendar, notifications, org, public, supervision, tickets
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -24,8 +25,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.ctx = ctx
     app.state.engine = engine
     errors.install(app)
-    for module in (auth, tickets, org, public, calendar):
+    for module in (auth, tickets, org, public, calendar, notifications, supervision):
         app.include_router(module.router)
+    web_pages.install(app, settings)  # the server-rendered pages (web/pages/), HTML errors outside /api
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:

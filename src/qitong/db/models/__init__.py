@@ -2,7 +2,16 @@ from qitong.db.models.audit import AuditEvent, AuditHead, OutboxMessage, OutboxS
 from qitong.db.models.base import Base
 from qitong.db.models.calendar import CalendarLoadedYear, CalendarOverride
 from qitong.db.models.enterprise import Enterprise
+from qitong.db.models.notification import (
+    Delivery,
+    DeliveryStatus,
+    Medium,
+    Notification,
+    NotificationPreference,
+    WebhookSubscription,
+)
 from qitong.db.models.org import ApiToken, Department, DepartmentKind, Region, User
+from qitong.db.models.supervision import Supervision, SupervisionCounter
 from qitong.db.models.ticket import (
     Assignment,
     AssignmentRole,
@@ -27,17 +36,25 @@ __all__ = [
     "CalendarLoadedYear",
     "CalendarOverride",
     "Category",
+    "Delivery",
+    "DeliveryStatus",
     "Department",
     "DepartmentKind",
     "Enterprise",
     "ExtensionRequest",
     "ExtensionStatus",
     "IdempotencyKey",
+    "Medium",
+    "Notification",
+    "NotificationPreference",
     "OutboxMessage",
     "OutboxStatus",
     "Rating",
     "Region",
+    "Supervision",
+    "SupervisionCounter",
     "Ticket",
     "TimerFiring",
     "User",
+    "WebhookSubscription",
 ]

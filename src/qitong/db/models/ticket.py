@@ -151,6 +151,8 @@ class TimerFiring(Base):
     due_at: Mapped[datetime]
     fire_at: Mapped[datetime]
     fired_at: Mapped[datetime]
+    # when the supervision rules looked at this firing (the worker's own step, after the sweep)
+    supervised_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class Rating(Base):

@@ -150,10 +150,27 @@ def verify_chain(records: Iterable[ChainItem], *, after: tuple[int, str] | None 
     return verifier.report()
 
 
-def _plain(obj: object, path: str) -> object:
+class _Path:
+    """Where in a record a value sits, rendered only when an error needs it (hashing is a hot path)."""
+
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: _Path | str, key: object) -> None:
+        self.parent, self.key = parent, key
+
+    def __str__(self) -> str:
+        return f"{self.parent}[{self.key}]" if isinstance(self.key, int) else f"{self.parent}.{self.key}"
+
+
+def _plain(obj: object, path: _Path | str) -> object:
     """``obj`` as plain JSON values, or an error naming where in the record the problem is."""
-    if type(obj) in _EXACT_SCALARS:  # fast path for the common case; subclasses go the long way
+    kind = type(obj)
+    if kind in _EXACT_SCALARS:  # fast paths for the common cases; subclasses go the long way
         return obj
+    if kind is dict:
+        return {_key(k, path): _plain(v, _Path(path, k)) for k, v in obj.items()}  # type: ignore[attr-defined]
+    if kind is datetime:
+        return _utc_iso(obj, path)  # type: ignore[arg-type]
     if isinstance(obj, Enum):  # first: StrEnum and IntEnum are also str and int
         return _plain(obj.value, path)
     if isinstance(obj, str):
@@ -171,33 +188,33 @@ def _plain(obj: object, path: str) -> object:
     if isinstance(obj, UUID):
         return str(obj)
     if isinstance(obj, Mapping):
-        return {_key(k, path): _plain(v, f"{path}.{k}") for k, v in obj.items()}
+        return {_key(k, path): _plain(v, _Path(path, k)) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_plain(v, f"{path}[{i}]") for i, v in enumerate(obj)]
+        return [_plain(v, _Path(path, i)) for i, v in enumerate(obj)]
     raise TypeError(f"{path}: {type(obj).__name__} has no canonical JSON form")
 
 
-def _key(key: object, path: str) -> str:
+def _key(key: object, path: _Path | str) -> str:
     # json.dumps would turn 1 into "1" and silently merge it with a real "1" key.
     if not isinstance(key, str):
         raise TypeError(f"{path}: mapping keys must be str, got {type(key).__name__}")
     return key
 
 
-def _finite(value: float, path: str) -> float:
+def _finite(value: float, path: _Path | str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{path}: {value} is not a JSON number")
     return value
 
 
-def _utc_iso(value: datetime, path: str) -> str:
+def _utc_iso(value: datetime, path: _Path | str) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{path}: naive datetime {value.isoformat()} has no single instant")
     # Fixed width (always microseconds) so the text sorts like the instants it names.
     return value.astimezone(UTC).isoformat(timespec="microseconds").removesuffix("+00:00") + "Z"
 
 
-def _decimal(value: Decimal, path: str) -> str:
+def _decimal(value: Decimal, path: _Path | str) -> str:
     if not value.is_finite():
         raise ValueError(f"{path}: {value} is not a finite number")
     # By value: a NUMERIC(12, 2) column hands back 1.50 for a 1.5 that was written. Not

@@ -20,6 +20,7 @@ from qitong.domain.tickets.lifecycle import STATUS_LABELS, Action, Role, Status
 from qitong.domain.tickets.vocab import SATISFIED_MIN, Complexity, escalation_target
 from qitong.domain.timelimits import received_day
 from qitong.services.audit import enqueue
+from qitong.services.supervision import after_ticket_action
 from qitong.services.tickets.actions import Effect, Op
 
 DISPATCHABLE = (DepartmentKind.department, DepartmentKind.town, DepartmentKind.board)
@@ -352,3 +353,4 @@ def after_effects(op: Op, status_before: Status, audit_seq: int) -> None:
             "reason": op.payload.reason,
         },
     )
+    after_ticket_action(op.s, op.ctx, t, op.action, op.now)  # supervision: buck-passing, dissatisfied, ...

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Protocol
 
 from qitong.db.models import Ticket
+from qitong.domain.tickets.lifecycle import Status
 from qitong.domain.tickets.timers import TimerFacts, next_check, share_warning
 from qitong.domain.timelimits import CountingPolicy, WorkCalendar
 from qitong.settings import Settings
@@ -17,7 +19,7 @@ def _deadline_day(due_at: datetime, policy: CountingPolicy) -> datetime:
     return (due_at - timedelta(microseconds=1)).astimezone(policy.tz)
 
 
-def due_soon_at(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> datetime | None:
+def due_soon_at(t: TimerSource, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> datetime | None:
     due = t.stage_due_at
     if due is None:
         return None
@@ -33,7 +35,7 @@ def due_soon_at(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: 
     return None if entered is not None and warn <= entered else warn
 
 
-def escalation_at(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> datetime | None:
+def escalation_at(t: TimerSource, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> datetime | None:
     if t.stage_due_at is None:
         return None
     day = _deadline_day(t.stage_due_at, policy).date()
@@ -41,9 +43,24 @@ def escalation_at(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings
     return datetime.combine(later + timedelta(days=1), time(0), policy.tz).astimezone(UTC)
 
 
-def facts(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> TimerFacts:
+class TimerSource(Protocol):
+    """What the timers read of a ticket: an ORM Ticket, or a row of just these columns (the sweep)."""
+
+    @property
+    def status(self) -> Status: ...
+    @property
+    def stage_due_at(self) -> datetime | None: ...
+    @property
+    def contact_due_at(self) -> datetime | None: ...
+    @property
+    def contacted_at(self) -> datetime | None: ...
+    @property
+    def stage_entered_at(self) -> datetime | None: ...
+
+
+def facts(t: TimerSource, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> TimerFacts:
     return TimerFacts(
-        status=t.status,
+        status=Status(t.status),
         stage_due_at=t.stage_due_at,
         contact_due_at=t.contact_due_at,
         contacted_at=t.contacted_at,

@@ -1,0 +1,102 @@
+"""Set-wise writes for the worker's hot paths. On PostgreSQL a whole batch travels as one JSON
+document expanded by json_to_recordset: one statement and one parameter whatever the batch size,
+serialised by the C JSON encoder. Elsewhere (SQLite, in-process) a plain executemany does as well."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Connection, Integer, Table, insert, text
+from sqlalchemy.types import TypeEngine
+
+from qitong.db.types import UTCDateTime
+
+
+def _default(v: object) -> object:
+    if isinstance(v, datetime):
+        if v.tzinfo is None:
+            raise ValueError("naive datetime refused")
+        return v.astimezone(UTC).isoformat()
+    if isinstance(v, Enum):
+        return v.value
+    raise TypeError(f"{type(v).__name__} cannot go through json_to_recordset")
+
+
+def _pg_type(t: TypeEngine[Any]) -> str:
+    if isinstance(t, JSON):
+        return "json"
+    if isinstance(t, Integer):
+        return "bigint"
+    if isinstance(t, Boolean):
+        return "boolean"
+    if isinstance(t, UTCDateTime):
+        return "timestamptz"
+    return "text"
+
+
+def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The raw statement skips the ORM's Python-side defaults: apply the scalar ones here."""
+    defaults = {c.name: getattr(c.default, "arg", None) for c in table.c
+                if c.name not in rows[0] and c.default is not None and getattr(c.default, "is_scalar", False)}
+    return [{**defaults, **r} for r in rows] if defaults else rows
+
+
+def _recordset(table: Table, names: Sequence[str]) -> str:
+    cols = ", ".join(f"{n} {_pg_type(table.c[n].type)}" for n in names)
+    return f"json_to_recordset(CAST(:rows AS json)) AS v({cols})"
+
+
+def insert_rows(
+    conn: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    conflict: Sequence[str] = (),
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """INSERT many rows; with `conflict`, ON CONFLICT (cols) DO NOTHING; returns the `returning`
+    columns of the rows actually inserted."""
+    if not rows:
+        return []
+    rows = _with_defaults(table, rows)
+    names = list(rows[0])
+    if conn.dialect.name == "postgresql":
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(names)} FROM {_recordset(table, names)}"
+        if conflict:
+            sql += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
+        if returning:
+            sql += f" RETURNING {', '.join(returning)}"
+        res = conn.execute(text(sql), {"rows": json.dumps(rows, default=_default, ensure_ascii=False)})
+        return [tuple(r) for r in res] if returning else []
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    stmt: Any = sqlite_insert(table) if conflict else insert(table)
+    if conflict:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict))
+    if returning:
+        stmt = stmt.returning(*(table.c[n] for n in returning))
+        return [tuple(r) for r in conn.execute(stmt, rows)]
+    conn.execute(stmt, rows)
+    return []
+
+
+def update_column(conn: Connection, table: Table, column: str, values: list[tuple[int, Any]]) -> None:
+    """SET column = value for many ids at once."""
+    if not values:
+        return
+    if conn.dialect.name == "postgresql":
+        doc = json.dumps([{"id": i, column: v} for i, v in values], default=_default)
+        conn.execute(
+            text(f"UPDATE {table.name} SET {column} = v.{column} FROM {_recordset(table, ['id', column])} "
+                 f"WHERE {table.name}.id = v.id"),
+            {"rows": doc},
+        )
+        return
+    from sqlalchemy import bindparam, update
+
+    conn.execute(update(table).where(table.c.id == bindparam("b_id")).values({column: bindparam("b_v")}),
+                 [{"b_id": i, "b_v": v} for i, v in values])

@@ -1,0 +1,25 @@
+"""What the ticket page shows, in one call: the detail (with the allowed actions from the transition
+table), the timeline, and the form choices (category names; units for the dispatch forms)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from qitong.services.auth import Principal
+from qitong.services.choices import Choices, form_choices
+from qitong.services.context import Context
+from qitong.services.tickets.queries import ticket_detail, timeline
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    detail: dict[str, Any]
+    timeline: list[dict[str, Any]]
+    choices: Choices
+
+
+def ticket_page(ctx: Context, p: Principal, ticket_id: int) -> TicketPage:
+    detail = ticket_detail(ctx, p, ticket_id)
+    events = timeline(ctx, p, ticket_id)
+    return TicketPage(detail, events, form_choices(ctx))

@@ -59,6 +59,7 @@ class Demo:
     handlers: dict[int, Principal]
     leaders: dict[int, Principal]
     enterprise_users: dict[str, Principal]
+    enterprises: list[content.EnterpriseSeed]
 
 
 def load_demo(ctx: Context, *, seed: int = 20261121, reset: bool = False, tickets: int = 320) -> str:
@@ -145,7 +146,7 @@ def _organisation(ctx: Context, clock: FixedClock, rng: random.Random) -> Demo:
         users["handler"] = handlers[dept["scjgj"]]
         users["department_leader"] = leaders[dept["scjgj"]]
         users["enterprise"] = ent_users[ents[0].uscc]
-    return Demo(ctx, clock, dept, users, handlers, leaders, ent_users)
+    return Demo(ctx, clock, dept, users, handlers, leaders, ent_users, ents)
 
 
 # how far along the loop each demo ticket goes, with rough shares
@@ -190,7 +191,10 @@ FINISHED = frozenset({"closed", "closed_timeout", "closed_redispatched", "reject
 def _tickets(demo: Demo, rng: random.Random, n: int, end: datetime) -> dict[str, int]:
     kinds = [k for k, w in SCENARIOS for _ in range(w)]
     by_uscc = dict(demo.enterprise_users)
-    texts = content.generate_ticket_texts(rng, n)
+    # half the tickets come from businesses with an account, so their portals are not empty
+    with_account = [e for e in demo.enterprises if e.uscc in by_uscc]
+    texts = content.generate_ticket_texts(rng, n // 2, with_account) + content.generate_ticket_texts(
+        rng, n - n // 2, demo.enterprises)
     counts: dict[str, int] = {}
     first_number: str | None = None
     # finished matters lie in the past weeks, open ones in the last few days: like a real desk

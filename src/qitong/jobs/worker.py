@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import structlog
 
+from qitong.jobs.outbox import deliver_all
 from qitong.jobs.supervise import supervise_all
 from qitong.jobs.sweep import sweep_all
 from qitong.services.context import Context
@@ -14,7 +15,11 @@ from qitong.services.context import Context
 log = structlog.get_logger("qitong.worker")
 
 # other jobs (outbox delivery, periodic reports) register here: each takes the context
-STEPS: list[tuple[str, Callable[[Context], object]]] = [("sweep", sweep_all), ("supervise", supervise_all)]
+STEPS: list[tuple[str, Callable[[Context], object]]] = [
+    ("sweep", sweep_all),
+    ("supervise", supervise_all),
+    ("outbox", deliver_all),
+]
 
 
 def tick(ctx: Context) -> dict[str, object]:

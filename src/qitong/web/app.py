@@ -10,7 +10,7 @@ from qitong.services.context import Context
 from qitong.settings import Settings
 from qitong.web import errors
 from qitong.web import pages as web_pages
-from qitong.web.api import auth, calendar, notifications, org, public, supervision, tickets
+from qitong.web.api import auth, calendar, escalation, notifications, org, public, supervision, tickets
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.ctx = ctx
     app.state.engine = engine
     errors.install(app)
-    for module in (auth, tickets, org, public, calendar, notifications, supervision):
+    for module in (auth, tickets, org, public, calendar, notifications, supervision, escalation):
         app.include_router(module.router)
     web_pages.install(app, settings)  # the server-rendered pages (web/pages/), HTML errors outside /api
 

@@ -37,7 +37,7 @@ from qitong.domain.clock import SystemClock
 from qitong.jobs.sweep import sweep_once
 from qitong.services.context import Context
 from qitong.settings import Settings
-s = Settings(database_url=sys.argv[1], sweep_batch=200, due_soon_mode="share:0")
+s = Settings(database_url=sys.argv[1], sweep_batch=100, due_soon_mode="share:0")
 ctx = Context(make_sessionmaker(make_engine(s.database_url)), SystemClock(), s)
 while True:
     if sweep_once(ctx).tickets == 0:

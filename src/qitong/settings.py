@@ -67,3 +67,8 @@ class Settings(BaseSettings):
     # supervision (docs/supervision.md): working days a department has to answer a notice, and who issues it
     supervision_response_days: int = 3
     supervision_issuer: str = "象湖县企业综合服务中心"
+    # routing (docs/routing.md): the trained classifier's file; at or above the threshold the dispatcher's
+    # form comes preselected; the periodic retrain needs this many closed tickets
+    routing_model_path: Path = Path("var/models/routing.joblib")
+    routing_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
+    routing_min_training: int = 30

@@ -249,6 +249,26 @@ def test_the_loop_through_the_pages(browser: Browser, site: Site, tmp_path: Path
     assert "已办结" in p.inner_text(".qt-track-result")
     assert p.locator(".qt-progress").get_attribute("data-percent") == "100"
     w.shot("track-closed")
+
+    # the public sees it closed, the business's name masked
+    w.goto("/public")
+    item = p.locator(f".qt-disclosed[data-ticket='{number}']")
+    assert "象湖县***有限公司" in item.inner_text() and "鑫达" not in p.content()
+    w.shot("public")
+
+    # and the dashboard counts it: one ticket, closed, in time, rated satisfied (charts drawn by ECharts)
+    w.login("leader")
+    w.goto("/dashboard")
+    p.wait_for_selector("html[data-charts-ready='1']", state="attached")
+    assert p.inner_text("[data-total=closed]") == "1" and p.inner_text("[data-total=total]") == "1"
+    assert p.locator("[data-kpi=satisfaction]").get_attribute("data-value") == "100.0"
+    assert p.locator("[data-kpi=closure]").get_attribute("data-met") == "true"
+    assert p.locator("#gauge-closure canvas").count() == 1 and p.locator("#chart-trend canvas").count() == 1
+    w.shot("dashboard")
+    p.click("#open-screen")
+    p.wait_for_selector("html[data-charts-ready='1']", state="attached")
+    assert p.inner_text(".qt-screen-head h1").startswith("象湖县")
+    w.shot("screen", full=False)
     w.context.close()
 
 

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from qitong.cli import workdays
+from qitong.cli.reports import report_app
+from qitong.cli.routing import import_app, routing_app
 from qitong.domain.timelimits import WorkCalendar
 from qitong.settings import Settings
 
@@ -21,6 +23,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
 app.add_typer(workdays.workdays_app, name="workdays")
+app.add_typer(report_app, name="report")
+app.add_typer(import_app, name="import")
+app.add_typer(routing_app, name="routing")
 
 
 def _ctx() -> object:

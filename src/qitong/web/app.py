@@ -11,6 +11,9 @@ from qitong.settings import Settings
 from qitong.web import errors
 from qitong.web import pages as web_pages
 from qitong.web.api import auth, calendar, escalation, notifications, org, public, supervision, tickets
+from qitong.web.api import channels as channels_api
+from qitong.web.api import evaluation as evaluation_api
+from qitong.web.api import routing as routing_api
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -27,6 +30,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     errors.install(app)
     for module in (auth, tickets, org, public, calendar, notifications, supervision, escalation):
         app.include_router(module.router)
+    app.include_router(evaluation_api.router)  # KPIs, revisits, appeals, reports, cases (issue 6)
+    app.include_router(channels_api.router)  # 12345 import, forum/visit batches, assigned problems (issue 5)
+    app.include_router(routing_api.router)  # responsibility list, proposals, suggestions (issue 5)
     web_pages.install(app, settings)  # the server-rendered pages (web/pages/), HTML errors outside /api
 
     @app.get("/healthz", tags=["meta"])

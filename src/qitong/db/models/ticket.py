@@ -31,6 +31,8 @@ class Ticket(Base):
         Index("ix_tickets_lead_status", "lead_unit_id", "status"),
         Index("ix_tickets_status_stage_due", "status", "stage_due_at"),
         Index("ix_tickets_enterprise", "enterprise_id", "created_at"),
+        # an imported work order (12345 …) lands once: importing the same file again changes nothing
+        UniqueConstraint("source", "source_id", name="uq_tickets_source_source_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -91,6 +93,11 @@ class Ticket(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     # 重大事项: a must-supervise matter (docs/supervision.md); set by the center, a supervisor or a leader
     major: Mapped[bool] = mapped_column(default=False)
+    # where an imported ticket came from ("12345") and its number there; NULL for our own intake
+    source: Mapped[str | None] = mapped_column(String(32))
+    source_id: Mapped[str | None] = mapped_column(String(64))
+    # who or what raised it: the forum, the visit, the leader's instruction, the inspection (docs/routing.md)
+    origin: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -168,6 +175,8 @@ class Rating(Base):
     rated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     on_behalf: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
+    # an appeal (申诉复核) the center upheld: the rating stays on record but counts in no KPI
+    excluded: Mapped[bool] = mapped_column(default=False, server_default="0")
 
 
 class Attachment(Base):

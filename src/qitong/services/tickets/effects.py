@@ -19,7 +19,9 @@ from qitong.domain.errors import Conflict, InvalidInput
 from qitong.domain.tickets.lifecycle import STATUS_LABELS, Action, Role, Status
 from qitong.domain.tickets.vocab import SATISFIED_MIN, Complexity, escalation_target
 from qitong.domain.timelimits import received_day
+from qitong.services import rollups
 from qitong.services.audit import enqueue
+from qitong.services.routing.responsibility import dispatch_audit
 from qitong.services.supervision import after_ticket_action
 from qitong.services.tickets.actions import Effect, Op
 
@@ -95,6 +97,9 @@ def dispatch(op: Op) -> None:
         raise InvalidInput("改派须选择其他主办单位；如维持原派单请使用“维持原派单”", field="lead_unit_id")
     classify(op)
     _assign(op, op.payload.lead_unit_id, op.payload.co_unit_ids or [])
+    # which responsibility-list entry proposed the units, and whether the dispatcher followed it
+    op.data.update(dispatch_audit(op.s, op.t.category, op.now, op.ctx.policy.tz, op.payload.lead_unit_id,
+                                  op.payload.co_unit_ids or []))
 
 
 def _active_co_units(op: Op) -> list[int]:
@@ -354,3 +359,4 @@ def after_effects(op: Op, status_before: Status, audit_seq: int) -> None:
         },
     )
     after_ticket_action(op.s, op.ctx, t, op.action, op.now)  # supervision: buck-passing, dissatisfied, ...
+    rollups.after_ticket_action(op.s, op.ctx, t, op.action, op.now)  # KPI rollups, revisits, ledger

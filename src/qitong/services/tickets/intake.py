@@ -46,6 +46,9 @@ class TicketCreate(BaseModel):
     enterprise_uscc: str | None = Field(default=None, max_length=32)
     enterprise_name: str | None = Field(default=None, max_length=128)
     reported_department_id: int | None = None
+    # where a QR code (扫码反映) was posted: a window, a region or a poster (services/intake_codes.py);
+    # recorded in the submit event's audit data only
+    qr_source: str | None = Field(default=None, max_length=40, pattern=r"^[a-z]-[a-z0-9_\-]{1,32}$")
 
     @field_validator("submitter_phone")
     @classmethod
@@ -132,7 +135,8 @@ def create_ticket(
         t.number = f"QT{now.astimezone(ctx.policy.tz):%Y%m%d}{t.id:06d}"
         s.flush()
         ev = record(s, p.who, at=now, entity="ticket", entity_id=t.id, ticket_id=t.id, action="submit",
-               after=snapshot(t), data={"number": t.number, "channel": t.channel.value})
+               after=snapshot(t), data={"number": t.number, "channel": t.channel.value,
+                                        **({"qr_source": data.qr_source} if data.qr_source else {})})
         enqueue(s, topic="ticket.submit", key=f"audit:{ev.seq}", ticket_id=t.id, at=now,
                 payload={"ticket_id": t.id, "number": t.number, "action": "submit",
                          "status": t.status.value, "enterprise_id": t.enterprise_id})

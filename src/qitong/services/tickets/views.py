@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from qitong.domain.tickets.lifecycle import Role, Status
 from qitong.services.auth import Principal
 from qitong.services.choices import Choices, form_choices
 from qitong.services.context import Context
@@ -17,9 +18,21 @@ class TicketPage:
     detail: dict[str, Any]
     timeline: list[dict[str, Any]]
     choices: Choices
+    # for the dispatcher of a ticket awaiting dispatch: the responsibility list's proposal and the
+    # classifier's suggestions; `routing["suggestions"]["preselect"]` holds what to preselect (docs/routing.md)
+    routing: dict[str, Any] | None = None
+
+
+_DISPATCHABLE = frozenset({Status.submitted.value, Status.accepted.value, Status.returned.value})
 
 
 def ticket_page(ctx: Context, p: Principal, ticket_id: int) -> TicketPage:
     detail = ticket_detail(ctx, p, ticket_id)
     events = timeline(ctx, p, ticket_id)
-    return TicketPage(detail, events, form_choices(ctx))
+    routing = None
+    if p.actor.role == Role.dispatcher and detail["status"] in _DISPATCHABLE:
+        from qitong.services.routing import suggest
+
+        routing = {"proposal": suggest.proposal(ctx, p, ticket_id)["proposal"],
+                   "suggestions": suggest.suggestions(ctx, p, ticket_id)}
+    return TicketPage(detail, events, form_choices(ctx), routing)

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 from qitong.domain.errors import InvalidInput, NotFound
 from qitong.domain.tickets.lifecycle import Role
 from qitong.services.auth import Principal
+from qitong.services.intake_codes import IntakeCode, resolve
 from qitong.services.tickets import public
 from qitong.services.tickets.intake import TicketCreate
 from qitong.services.tickets.submission import Upload, submit, submit_form
@@ -43,7 +44,13 @@ def home(request: Request, ctx: Ctx, me: Annotated[Principal, Depends(require_us
 @router.get("/portal/submit", name="portal_submit")
 def submit_page(request: Request, ctx: Ctx, me: Annotated[Principal, Depends(require_user)]) -> Response:
     sf = submit_form(ctx, me)
-    return render(request, "portal/submit.html", {"sf": sf, "values": _defaults(sf.enterprise, sf.choices)})
+    src = resolve(ctx, request.query_params.get("src"))
+    values = _defaults(sf.enterprise, sf.choices)
+    if src is not None:  # opened from a QR code: the channel and the source go with the form
+        values["src"] = src.code
+        if src.region_code and any(r.code == src.region_code for r in sf.choices.regions):
+            values["region_code"] = src.region_code
+    return render(request, "portal/submit.html", {"sf": sf, "values": values, "src": src})
 
 
 def _defaults(ent: dict[str, Any] | None, choices: Any) -> dict[str, Any]:
@@ -53,8 +60,10 @@ def _defaults(ent: dict[str, Any] | None, choices: Any) -> dict[str, Any]:
             "submitter_phone": (ent or {}).get("contact_phone") or ""}
 
 
-def _create(form: FormData) -> TicketCreate:
+def _create(form: FormData, src: IntakeCode | None = None) -> TicketCreate:
     data = {k: v.strip() for k in FIELDS if isinstance(v := form.get(k), str) and v.strip()}
+    if src is not None:
+        data |= {"channel": "qr", "qr_source": src.code}
     try:
         return TicketCreate(**data)
     except ValidationError as e:
@@ -85,13 +94,15 @@ def _uploads(form: FormData, limit: int) -> list[Upload]:
 def submit_post(request: Request, ctx: Ctx, me: Annotated[Principal, Depends(require_user)],
                 form: PostedForm) -> Response:
     key = form.get("idempotency_key")
+    raw_src = form.get("src")
+    src = resolve(ctx, raw_src if isinstance(raw_src, str) else None)
     try:
-        created = submit(ctx, me, _create(form), _uploads(form, ctx.settings.max_attachment_bytes),
+        created = submit(ctx, me, _create(form, src), _uploads(form, ctx.settings.max_attachment_bytes),
                          key if isinstance(key, str) and key else None)
     except InvalidInput as e:
         sf = submit_form(ctx, me)
-        return render(request, "portal/submit.html", {"sf": sf, "values": form_values(form), "error": e},
-                      status=422)
+        return render(request, "portal/submit.html", {"sf": sf, "values": form_values(form), "error": e,
+                                                      "src": src}, status=422)
     return RedirectResponse(f"/tickets/{created.ticket_id}?submitted=1", status_code=303)
 
 

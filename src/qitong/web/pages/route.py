@@ -82,7 +82,9 @@ async def error_page(request: Request, status: int, message: str, e: DomainError
 
 
 def login_redirect(request: Request) -> Response:
-    nxt = request.url.path if request.method == "GET" else _back(request)
+    """Back to the same address after signing in, its query included (a scanned QR code's source)."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    nxt = request.url.path + query if request.method == "GET" else _back(request)
     return RedirectResponse(f"/login?next={quote(nxt)}", status_code=303)
 
 

@@ -5,9 +5,7 @@ with their origin recorded. Every ticket is audited and enqueued like any other 
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -20,14 +18,11 @@ from qitong.db.models import Enterprise, Ticket
 from qitong.domain.errors import DomainError, Forbidden, InvalidInput
 from qitong.domain.tickets.access import Actor
 from qitong.domain.tickets.lifecycle import CENTER_ROLES, Role, Status
-from qitong.domain.tickets.vocab import TICKET_TYPE_LABELS, URGENCY_LABELS, Channel, Layer, Tier
-from qitong.services.audit import enqueue, record
+from qitong.domain.tickets.vocab import TICKET_TYPE_LABELS, URGENCY_LABELS, Channel
+from qitong.services.audit import record
 from qitong.services.auth import Principal
 from qitong.services.context import Context
-from qitong.services.tickets.intake import Created, TicketCreate, _check_refs, _enterprise, _region
-from qitong.services.tickets.schedule import Scheduler
-from qitong.services.tickets.snapshot import snapshot
-from qitong.services.tickets.timers import refresh as refresh_timers
+from qitong.services.tickets.intake import Created, TicketCreate, _check_refs, insert_ticket
 
 MAX_BATCH = 100
 MAX_IMPORT_ROWS = 20000
@@ -38,38 +33,7 @@ def hotline_importer() -> Principal:
     return Principal(Actor(0, Role.center_agent), "cli-12345", "12345工单导入（命令行）")
 
 
-def add_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, now: datetime, *,
-               source: str | None = None, source_id: str | None = None, origin: str | None = None,
-               audit: dict[str, Any] | None = None) -> Ticket:
-    """Insert a submitted ticket inside the caller's transaction: the steps of intake.create_ticket,
-    plus the channel's own columns."""
-    ent = _enterprise(s, p, data)
-    region_id = _region(s, data, ent)
-    _check_refs(s, p, data)
-    t = Ticket(
-        number=None, query_code=f"{secrets.randbelow(10**6):06d}", channel=data.channel,
-        enterprise_id=ent.id if ent else None, enterprise_name=ent.name if ent else (data.enterprise_name or ""),
-        submitted_by_id=p.actor.user_id or None, submitter_name=data.submitter_name,
-        submitter_phone=data.submitter_phone, title=data.title, content=data.content, ticket_type=data.ticket_type,
-        category=data.category, complexity=data.complexity, urgency=data.urgency, confidential=data.confidential,
-        region_id=region_id, reported_department_id=data.reported_department_id, layer=Layer.board,
-        tier=Tier.county, status=Status.submitted, sla_profile=ctx.profile_for(data.ticket_type).code,
-        submitted_at=now, created_at=now, updated_at=now, source=source, source_id=source_id, origin=origin,
-    )
-    sched = Scheduler(ctx.calendars.get(s), ctx.policy, ctx.profile_for(data.ticket_type))
-    sched.enter_stage(t, Status.submitted, now)
-    refresh_timers(t, sched.cal, ctx.policy, ctx.settings)
-    s.add(t)
-    s.flush()
-    t.number = f"QT{now.astimezone(ctx.policy.tz):%Y%m%d}{t.id:06d}"
-    s.flush()
-    extra = {k: v for k, v in {"source": source, "source_id": source_id, "origin": origin}.items() if v}
-    ev = record(s, p.who, at=now, entity="ticket", entity_id=t.id, ticket_id=t.id, action="submit",
-                after=snapshot(t), data={"number": t.number, "channel": t.channel.value, **extra, **(audit or {})})
-    enqueue(s, topic="ticket.submit", key=f"audit:{ev.seq}", ticket_id=t.id, at=now,
-            payload={"ticket_id": t.id, "number": t.number, "action": "submit", "status": t.status.value,
-                     "enterprise_id": t.enterprise_id, "channel": t.channel.value})
-    return t
+add_ticket = insert_ticket  # the channels' name for the shared insert
 
 
 # --- 12345 bulk import ------------------------------------------------------------------------------

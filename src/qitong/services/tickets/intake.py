@@ -7,10 +7,12 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from qitong.db.models import Category, Department, Enterprise, IdempotencyKey, Region, Ticket
 from qitong.domain.errors import Conflict, Forbidden, InvalidInput
@@ -98,53 +100,49 @@ def create_ticket(
                 r = prior.response
                 return Created(r["ticket_id"], r["number"], r["query_code"], replayed=True)
         now = ctx.clock.now()
-        ent = _enterprise(s, p, data)
-        region_id = _region(s, data, ent)
-        _check_refs(s, p, data)
-        t = Ticket(
-            number=None,
-            query_code=f"{secrets.randbelow(10**6):06d}",
-            channel=data.channel if p.actor.role != Role.enterprise_user else _own_channel(data),
-            enterprise_id=ent.id if ent else None,
-            enterprise_name=ent.name if ent else (data.enterprise_name or ""),
-            submitted_by_id=p.actor.user_id,
-            submitter_name=data.submitter_name,
-            submitter_phone=data.submitter_phone,
-            title=data.title,
-            content=data.content,
-            ticket_type=data.ticket_type,
-            category=data.category,
-            complexity=data.complexity,
-            urgency=data.urgency,
-            confidential=data.confidential,
-            region_id=region_id,
-            reported_department_id=data.reported_department_id,
-            layer=Layer.board,
-            tier=Tier.county,
-            status=Status.submitted,
-            sla_profile=ctx.profile_for(data.ticket_type).code,
-            submitted_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        sched = Scheduler(ctx.calendars.get(s), ctx.policy, ctx.profile_for(data.ticket_type))
-        sched.enter_stage(t, Status.submitted, now)
-        refresh_timers(t, sched.cal, ctx.policy, ctx.settings)
-        s.add(t)
-        s.flush()
-        t.number = f"QT{now.astimezone(ctx.policy.tz):%Y%m%d}{t.id:06d}"
-        s.flush()
-        ev = record(s, p.who, at=now, entity="ticket", entity_id=t.id, ticket_id=t.id, action="submit",
-               after=snapshot(t), data={"number": t.number, "channel": t.channel.value,
-                                        **({"qr_source": data.qr_source} if data.qr_source else {})})
-        enqueue(s, topic="ticket.submit", key=f"audit:{ev.seq}", ticket_id=t.id, at=now,
-                payload={"ticket_id": t.id, "number": t.number, "action": "submit",
-                         "status": t.status.value, "enterprise_id": t.enterprise_id})
+        channel = data.channel if p.actor.role != Role.enterprise_user else _own_channel(data)
+        t = insert_ticket(s, ctx, p, data.model_copy(update={"channel": channel}), now,
+                          audit={"qr_source": data.qr_source} if data.qr_source else None)
+        assert t.number is not None
         out = Created(t.id, t.number, t.query_code, replayed=False)
         if idempotency_key:
             s.add(IdempotencyKey(user_id=p.actor.user_id, key=idempotency_key, request_sha256=request_hash,
                                  status_code=201, response=_response(out), created_at=now))
         return out
+
+
+def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, now: datetime, *,
+                  source: str | None = None, source_id: str | None = None, origin: str | None = None,
+                  audit: dict[str, Any] | None = None) -> Ticket:
+    """Insert a submitted ticket inside the caller's transaction: first deadline, number, audit event
+    and outbox row. Every channel (portal, API, 12345 import, forum batch, assigned) comes through here."""
+    ent = _enterprise(s, p, data)
+    region_id = _region(s, data, ent)
+    _check_refs(s, p, data)
+    t = Ticket(
+        number=None, query_code=f"{secrets.randbelow(10**6):06d}", channel=data.channel,
+        enterprise_id=ent.id if ent else None, enterprise_name=ent.name if ent else (data.enterprise_name or ""),
+        submitted_by_id=p.actor.user_id or None, submitter_name=data.submitter_name,
+        submitter_phone=data.submitter_phone, title=data.title, content=data.content, ticket_type=data.ticket_type,
+        category=data.category, complexity=data.complexity, urgency=data.urgency, confidential=data.confidential,
+        region_id=region_id, reported_department_id=data.reported_department_id, layer=Layer.board,
+        tier=Tier.county, status=Status.submitted, sla_profile=ctx.profile_for(data.ticket_type).code,
+        submitted_at=now, created_at=now, updated_at=now, source=source, source_id=source_id, origin=origin,
+    )
+    sched = Scheduler(ctx.calendars.get(s), ctx.policy, ctx.profile_for(data.ticket_type))
+    sched.enter_stage(t, Status.submitted, now)
+    refresh_timers(t, sched.cal, ctx.policy, ctx.settings)
+    s.add(t)
+    s.flush()
+    t.number = f"QT{now.astimezone(ctx.policy.tz):%Y%m%d}{t.id:06d}"
+    s.flush()
+    extra = {k: v for k, v in {"source": source, "source_id": source_id, "origin": origin}.items() if v}
+    ev = record(s, p.who, at=now, entity="ticket", entity_id=t.id, ticket_id=t.id, action="submit",
+                after=snapshot(t), data={"number": t.number, "channel": t.channel.value, **extra, **(audit or {})})
+    enqueue(s, topic="ticket.submit", key=f"audit:{ev.seq}", ticket_id=t.id, at=now,
+            payload={"ticket_id": t.id, "number": t.number, "action": "submit", "status": t.status.value,
+                     "enterprise_id": t.enterprise_id, "channel": t.channel.value})
+    return t
 
 
 def _response(c: Created) -> dict[str, Any]:

@@ -4,12 +4,10 @@ queues, who may open which ticket, the action forms, HTML errors, the ledger, th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import event
@@ -23,27 +21,8 @@ from qitong.services.tickets.intake import TicketCreate, create_ticket
 from qitong.services.tickets.payloads import ActionPayload
 from qitong.services.tickets.queries import ticket_detail
 from qitong.web.app import create_app
-from tests.support.pages import Pages
-from tests.support.world import World, build_world
-
-
-@pytest.fixture
-def world(ctx: Context) -> World:
-    return build_world(ctx)
-
-
-@pytest.fixture
-def client(ctx: Context, clock: FixedClock, world: World) -> Iterator[TestClient]:
-    app = create_app(ctx.settings, clock=clock)
-    with TestClient(app, follow_redirects=False) as c:
-        yield c
-    app.state.engine.dispose()
-
-
-def pages(client: TestClient, user: str | None = None) -> Pages:
-    client.cookies.clear()
-    p = Pages(client)
-    return p.login(user) if user else p
+from tests.support.pages import pages
+from tests.support.world import World
 
 
 def new_ticket(w: World, user: str = "ent1_user", title: str = "营业执照变更审批超时") -> int:

@@ -5,41 +5,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
 from qitong.db.models import AuditEvent, CalendarOverride, Ticket, User
 from qitong.domain.clock import FixedClock
-from qitong.services.context import Context
 from qitong.services.tickets.intake import TicketCreate, create_ticket
-from qitong.web.app import create_app
 from tests.support.kpi_world import build_kpi_tickets
-from tests.support.pages import Pages
-from tests.support.world import World, build_world
-
-
-@pytest.fixture
-def world(ctx: Context) -> World:
-    return build_world(ctx)
-
-
-@pytest.fixture
-def client(ctx: Context, clock: FixedClock, world: World) -> Iterator[TestClient]:
-    app = create_app(ctx.settings, clock=clock)
-    with TestClient(app, follow_redirects=False) as c:
-        yield c
-    app.state.engine.dispose()
-
-
-def pages(client: TestClient, user: str | None = None) -> Pages:
-    client.cookies.clear()
-    p = Pages(client)
-    return p.login(user) if user else p
-
+from tests.support.pages import pages
+from tests.support.world import World
 
 # ------------------------------------------------------------------------------------------ dashboard
 

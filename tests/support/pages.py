@@ -52,3 +52,10 @@ class Pages:
         version = re.search(r'name="version" value="(\d+)"', page.text)
         data = {"version": version.group(1) if version else "", **fields}
         return self.post(f"/tickets/{ticket_id}/actions/{action}", data, expect)
+
+
+def pages(client: TestClient, user: str | None = None) -> Pages:
+    """A fresh browser-like session on `client`, signed in as `user` when given."""
+    client.cookies.clear()
+    p = Pages(client)
+    return p.login(user) if user else p

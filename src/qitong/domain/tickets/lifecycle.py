@@ -192,6 +192,9 @@ TRANSITIONS: Mapping[tuple[Status, Action], Status] = {
     (S.escalated, A.escalate): S.escalated,
     (S.escalated, A.dispatch): S.dispatched,
     (S.escalated, A.answer_on_the_spot): S.awaiting_confirmation,
+    # a duplicate found after dispatch is merged by the center into the original (并单), so the
+    # department stops working twice on one matter
+    **{(s, A.merge): S.merged for s in (S.dispatched, S.returned, S.signed, S.handling)},
     # co-units give their opinion while the lead unit works
     **{(s, A.co_opinion): s for s in (S.dispatched, *_IN_WORK)},
     # notes never move a ticket

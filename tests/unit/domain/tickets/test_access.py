@@ -412,7 +412,7 @@ def test_every_party_has_a_message(party: Party, message: str) -> None:
         (CO_HANDLER, S.dispatched, (A.co_opinion, A.note)),
         (FORMER_HANDLER, S.dispatched, (A.note,)),
         (OTHER_HANDLER, S.dispatched, ()),
-        (DISPATCHER, S.dispatched, (A.note,)),
+        (DISPATCHER, S.dispatched, (A.merge, A.note)),
         (LEAD_HANDLER, S.handling, (A.contact, A.extension_request, A.reply_draft, A.note)),
         (LEADER, S.handling, (A.escalate, A.note)),
         (SUPERVISOR, S.handling, (A.note,)),

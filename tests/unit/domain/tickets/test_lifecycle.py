@@ -64,6 +64,11 @@ SIDE_EDGES: list[tuple[Status, Action, Status]] = [
     (S.returned, A.dispatch, S.dispatched),
     (S.returned, A.insist, S.dispatched),
     (S.returned, A.escalate, S.escalated),
+    # a duplicate found after dispatch is merged by the center
+    (S.dispatched, A.merge, S.merged),
+    (S.returned, A.merge, S.merged),
+    (S.signed, A.merge, S.merged),
+    (S.handling, A.merge, S.merged),
     # handling
     (S.handling, A.contact, S.handling),
     (S.handling, A.extension_request, S.extension_requested),
@@ -428,6 +433,7 @@ def test_actions_from_keeps_declaration_order() -> None:
         A.reply_draft,
         A.suspend,
         A.escalate,
+        A.merge,
         A.co_opinion,
         A.note,
     )
@@ -442,8 +448,8 @@ def test_actions_from_keeps_declaration_order() -> None:
         (S.accepted, Role.dispatcher, (A.answer_on_the_spot, A.dispatch, A.terminate, A.merge, A.escalate, A.note)),
         (S.accepted, Role.leader, (A.escalate, A.note)),
         (S.dispatched, Role.handler, (A.sign_for, A.return_, A.co_opinion, A.note)),
-        (S.returned, Role.dispatcher, (A.dispatch, A.insist, A.escalate, A.note)),
-        (S.returned, Role.center_agent, (A.note,)),
+        (S.returned, Role.dispatcher, (A.dispatch, A.insist, A.escalate, A.merge, A.note)),
+        (S.returned, Role.center_agent, (A.merge, A.note)),
         (S.awaiting_sign_off, Role.handler, (A.co_opinion, A.note)),
         (S.awaiting_sign_off, Role.department_leader, (A.sign_off, A.sign_off_refuse, A.co_opinion, A.note)),
         (S.awaiting_confirmation, Role.enterprise_user, (A.confirm, A.rate_dissatisfied)),

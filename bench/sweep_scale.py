@@ -34,7 +34,7 @@ ADMIN = os.environ.get("QITONG_BENCH_PG_ADMIN", "postgresql+psycopg://postgres@1
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 COLUMNS = ("number", "query_code", "channel", "enterprise_name", "submitter_name", "submitter_phone", "title",
            "content", "ticket_type", "complexity", "urgency", "confidential", "layer", "tier", "status", "version",
-           "sla_profile", "stage_due_at", "reply_due_at", "next_check_at", "stage_entered_at",
+           "sla_profile", "stage_due_at", "reply_due_at", "stage_entered_at",
            "deadlines_provisional", "submitted_at", "created_at", "updated_at", "return_count", "redispatch_count",
            "extension_count", "dissatisfied_count", "closed_by_timeout", "major")
 
@@ -47,11 +47,14 @@ def load(dsn: str, start: int, stop: int) -> None:
     for i in range(start, stop):
         buf.write("\t".join((
             f"QTSCALE{i:08d}", "000000", "web", "规模测试企业", "测试", "13800000000", "规模测试工单", "规模测试",
-            "help", "simple", "normal", "f", "board", "county", "handling", "1", "135", future, future, future,
+            "help", "simple", "normal", "f", "board", "county", "handling", "1", "135", future, future,
             entered, "f", entered, entered, entered, "0", "0", "0", "0", "f", "f")) + "\n")
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         with cur.copy(f"COPY tickets ({', '.join(COLUMNS)}) FROM STDIN") as cp:
             cp.write(buf.getvalue())
+        cur.execute("INSERT INTO ticket_timers (ticket_id, next_check_at) "
+                    "SELECT id, stage_due_at FROM tickets WHERE number >= %s AND number < %s",
+                    (f"QTSCALE{start:08d}", f"QTSCALE{stop:08d}"))
         conn.commit()
 
 
@@ -61,14 +64,16 @@ def make_due(dsn: str, every: int) -> int:
     future = (NOW + timedelta(days=30)).isoformat()
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("TRUNCATE timer_firings, audit_events, outbox, audit_head CASCADE")
-        cur.execute("UPDATE tickets SET next_check_at = %s, stage_due_at = %s, reply_due_at = %s "
-                    "WHERE next_check_at <> %s", (future, future, future, future))
-        cur.execute("UPDATE tickets SET next_check_at = %s, stage_due_at = %s, reply_due_at = %s WHERE id %% %s = 0",
-                    (due, due, due, every))
+        cur.execute("UPDATE tickets SET stage_due_at = %s, reply_due_at = %s WHERE stage_due_at <> %s",
+                    (future, future, future))
+        cur.execute("UPDATE ticket_timers SET next_check_at = %s WHERE next_check_at <> %s", (future, future))
+        cur.execute("UPDATE tickets SET stage_due_at = %s, reply_due_at = %s WHERE id %% %s = 0", (due, due, every))
+        cur.execute("UPDATE ticket_timers SET next_check_at = %s WHERE ticket_id %% %s = 0", (due, every))
         n = cur.rowcount
         conn.commit()
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE tickets")
+        conn.execute("VACUUM ANALYZE ticket_timers")
     return n
 
 

@@ -25,8 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
 
 from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.orm import Session
 
-from qitong.db.models import AuditEvent, Base, OutboxMessage, Ticket, TimerFiring
+from qitong.db.models import AuditEvent, Base, OutboxMessage, Ticket, TicketTimer, TimerFiring
+from qitong.services.audit import BATCH_ACTION, verify_batches
 
 ADMIN = os.environ.get("QITONG_BENCH_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -34,13 +36,15 @@ WORKER = """
 import sys, time
 from qitong.db.engine import make_engine, make_sessionmaker
 from qitong.domain.clock import SystemClock
+from qitong.jobs.supervise import supervise_fired
 from qitong.jobs.sweep import sweep_once
 from qitong.services.context import Context
 from qitong.settings import Settings
 s = Settings(database_url=sys.argv[1], sweep_batch=100, due_soon_mode="share:0")
 ctx = Context(make_sessionmaker(make_engine(s.database_url)), SystemClock(), s)
 while True:
-    if sweep_once(ctx).tickets == 0:
+    swept = sweep_once(ctx).tickets
+    if supervise_fired(ctx, limit=100) == 0 and swept == 0:
         time.sleep(0.05)
 """
 
@@ -75,14 +79,18 @@ def seed(url: str, n: int, start: datetime, spread: float) -> None:
             "title": "时限压力测试", "content": "时限压力测试", "ticket_type": "help", "complexity": "simple",
             "urgency": "normal", "confidential": False, "layer": "board",
             "tier": "county", "status": "handling", "version": 1, "sla_profile": "135", "stage_due_at": due,
-            "reply_due_at": due, "next_check_at": due, "stage_entered_at": start - timedelta(days=1),
+            "reply_due_at": due, "stage_entered_at": start - timedelta(days=1),
             "deadlines_provisional": False, "submitted_at": start, "created_at": start, "updated_at": start,
             "return_count": 0, "redispatch_count": 0, "extension_count": 0, "dissatisfied_count": 0,
             "closed_by_timeout": False, "major": False,
         })
     with eng.begin() as c:
         for i in range(0, n, 2000):
-            c.execute(insert(Ticket.__table__), rows[i : i + 2000])
+            ids = c.execute(insert(Ticket.__table__).returning(Ticket.__table__.c.id, sort_by_parameter_order=True),
+                            rows[i : i + 2000]).scalars().all()
+            c.execute(insert(TicketTimer.__table__),
+                      [{"ticket_id": tid, "next_check_at": r["stage_due_at"]}
+                       for tid, r in zip(ids, rows[i : i + 2000], strict=True)])
     eng.dispose()
 
 
@@ -113,7 +121,9 @@ def run(n: int, kills: int, spread: float, workers: int, chaos: bool) -> dict[st
                 killed += 1
                 next_kill = time.monotonic() + rng.uniform(0.2, 2 * interval)
             with eng.connect() as c:
-                done = c.scalar(select(func.count()).where(TimerFiring.kind == "overdue"))
+                # done = fired and followed up (announced in the outbox, rules applied)
+                done = c.scalar(select(func.count()).where(TimerFiring.kind == "overdue",
+                                                           TimerFiring.supervised_at.is_not(None)))
             if done == n and (not chaos or killed >= kills):
                 break
             time.sleep(0.1)
@@ -123,8 +133,13 @@ def run(n: int, kills: int, spread: float, workers: int, chaos: bool) -> dict[st
         with eng.connect() as c:
             overdue = TimerFiring.kind == "overdue"
             fired = c.scalar(select(func.count(func.distinct(TimerFiring.ticket_id))).where(overdue))
-            audits = dict(c.execute(select(AuditEvent.ticket_id, func.count())
-                                    .where(AuditEvent.action == "timer.overdue").group_by(AuditEvent.ticket_id)).all())
+            # a firing is audited when the chained batch event it points at exists and its digest holds
+            audits = dict(c.execute(select(TimerFiring.ticket_id, func.count())
+                                    .join(AuditEvent, AuditEvent.seq == TimerFiring.audit_seq)
+                                    .where(overdue, AuditEvent.action == BATCH_ACTION)
+                                    .group_by(TimerFiring.ticket_id)).all())
+            with Session(c) as s:
+                broken_batch = verify_batches(s)
             outbox = dict(c.execute(select(OutboxMessage.ticket_id, func.count())
                                     .where(OutboxMessage.topic == "deadline.overdue")
                                     .group_by(OutboxMessage.ticket_id)).all())
@@ -138,7 +153,8 @@ def run(n: int, kills: int, spread: float, workers: int, chaos: bool) -> dict[st
         lost = n - min(fired or 0, len(audits), len(outbox))
         p99 = delays[int(0.99 * (len(delays) - 1))] if delays else float("nan")
         return {"n": n, "killed": killed, "lost": lost, "doubled": doubled, "p99": p99,
-                "p50": delays[len(delays) // 2] if delays else float("nan"), "chain_gapless": float(chain_len == head)}
+                "p50": delays[len(delays) // 2] if delays else float("nan"), "chain_gapless": float(chain_len == head),
+                "batches_sealed": float(broken_batch is None)}
     finally:
         drop_db(name)
 
@@ -157,7 +173,7 @@ def main() -> None:
               f"p50_delay_s={base['p50']:.3f} p99_delay_s={base['p99']:.3f}")
     r = run(a.deadlines, a.kills, a.spread, a.workers, chaos=True)
     print(f"chaos ({a.workers} workers, {r['killed']} SIGKILLs): n={r['n']} p50_delay_s={r['p50']:.3f} "
-          f"audit_chain_gapless={bool(r['chain_gapless'])}")
+          f"audit_chain_gapless={bool(r['chain_gapless'])} batches_sealed={bool(r['batches_sealed'])}")
     if not a.no_baseline:
         print(f"p99 ratio chaos/baseline: {r['p99'] / base['p99']:.2f}x" if base["p99"] > 0 else "")
     print(f"lost={r['lost']} doubled={r['doubled']} p99_delay_s={r['p99']:.3f}")

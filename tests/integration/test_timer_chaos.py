@@ -20,3 +20,4 @@ def test_killed_workers_lose_nothing_and_double_nothing() -> None:
     assert r["killed"] == 3
     assert (r["lost"], r["doubled"]) == (0, 0)
     assert r["chain_gapless"] == 1.0
+    assert r["batches_sealed"] == 1.0

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from qitong.db.models import OutboxMessage, Ticket, TimerFiring
+from qitong.db.models import AuditEvent, OutboxMessage, TicketTimer, TimerFiring
 from qitong.domain.clock import FixedClock
 from qitong.domain.tickets.lifecycle import Action
-from qitong.jobs.sweep import sweep_all
-from qitong.services.audit import verify
+from qitong.jobs.supervise import supervise_all
+from qitong.jobs.sweep import SweepResult
+from qitong.jobs.sweep import sweep_all as _sweep_all
+from qitong.services.audit import BATCH_ACTION, verify, verify_batches
 from qitong.services.context import Context
 from qitong.services.tickets import queries
 from qitong.services.tickets.actions import perform
@@ -26,6 +28,13 @@ SH = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def world(ctx: Context) -> World:
     return build_world(ctx)
+
+
+def sweep_all(ctx: Context) -> SweepResult:
+    """The worker's first two steps: fire what is due, then announce it and apply the rules."""
+    r = _sweep_all(ctx)
+    supervise_all(ctx)
+    return r
 
 
 def fired(ctx: Context, tid: int) -> list[str]:
@@ -86,8 +95,28 @@ def test_due_soon_overdue_and_escalation_fire_once_and_keep_the_version(world: W
     assert topics == ["deadline.due_soon", "deadline.overdue", "deadline.escalation_due"]
     labels = [e["action"] for e in queries.timeline(w.ctx, w["agent"], tid)]
     assert "timer.overdue" in labels
+    assert labels.index("dispatch") < labels.index("timer.due_soon") < labels.index("timer.overdue")
     with w.ctx.sessions() as s:
-        assert verify(s).ok  # the sweep's batched audit rows extend the same chain
+        assert verify(s).ok  # the sweep's batch events extend the same chain
+        assert verify_batches(s) is None
+        batches = list(s.scalars(select(AuditEvent).where(AuditEvent.action == BATCH_ACTION)))
+        assert [b.data["count"] for b in batches] == [1, 1, 1]  # one chained event per batch, not per firing
+
+
+def test_a_changed_firing_no_longer_matches_its_batch_digest(world: World, clock: FixedClock) -> None:
+    w = world
+    tid = dispatched(w)
+    at(clock, 2026, 11, 30, 9, 0)
+    sweep_all(w.ctx)
+    with w.ctx.sessions.begin() as s:
+        assert verify_batches(s) is None
+        f = s.scalars(select(TimerFiring).where(TimerFiring.ticket_id == tid).order_by(TimerFiring.id)).first()
+        assert f is not None and f.audit_seq is not None
+        seq = f.audit_seq
+        f.due_at = f.due_at + timedelta(days=1)  # a quiet edit of the record the chain vouches for
+    with w.ctx.sessions() as s:
+        assert verify(s).ok  # the chain itself is intact...
+        assert verify_batches(s) == seq  # ...but the firing no longer matches the digest it sealed
 
 
 def test_enterprise_silent_after_reply(world: World, clock: FixedClock) -> None:
@@ -109,10 +138,10 @@ def test_a_transition_resets_the_timers(world: World, clock: FixedClock) -> None
     tid = dispatched(w)
     perform(w.ctx, w["scj_handler"], tid, Action.sign_for)
     with w.ctx.sessions() as s:
-        t = s.get(Ticket, tid)
-        assert t is not None and t.next_check_at is not None
+        tm = s.get(TicketTimer, tid)
+        assert tm is not None and tm.next_check_at is not None
         # now waiting for contact: the next timer is the due-soon of the contact deadline
-        assert t.next_check_at.astimezone(SH) == datetime(2026, 11, 24, 0, 0, tzinfo=SH)
+        assert tm.next_check_at.astimezone(SH) == datetime(2026, 11, 24, 0, 0, tzinfo=SH)
 
 
 def test_spring_festival_deadline(world: World, clock: FixedClock) -> None:
@@ -144,6 +173,6 @@ def test_the_sweep_reads_only_what_is_due(world: World, clock: FixedClock) -> No
     for _ in range(5):
         dispatched(w)
     with w.ctx.sessions() as s:
-        due_now = s.scalar(select(func.count()).where(Ticket.next_check_at <= clock.now()))
+        due_now = s.scalar(select(func.count()).where(TicketTimer.next_check_at <= clock.now()))
     assert due_now == 0
     assert sweep_all(w.ctx).tickets == 0

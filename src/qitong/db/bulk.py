@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, Boolean, Connection, Integer, Table, insert, text
 from sqlalchemy.types import TypeEngine
@@ -24,6 +24,22 @@ def _default(v: object) -> object:
     if isinstance(v, Enum):
         return v.value
     raise TypeError(f"{type(v).__name__} cannot go through json_to_recordset")
+
+
+def _dumps(rows: object) -> str:
+    """JSON for json_to_recordset; a batch repeats its timestamps (one `now`, shared deadlines), so
+    each distinct datetime is converted once."""
+    seen: dict[datetime, str] = {}
+
+    def default(v: object) -> object:
+        if isinstance(v, datetime):
+            iso = seen.get(v)
+            if iso is None:
+                iso = seen[v] = cast(str, _default(v))
+            return iso
+        return _default(v)
+
+    return json.dumps(rows, default=default, ensure_ascii=False)
 
 
 def _pg_type(t: TypeEngine[Any]) -> str:
@@ -70,8 +86,8 @@ def insert_rows(
             sql += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
         if returning:
             sql += f" RETURNING {', '.join(returning)}"
-        res = conn.execute(text(sql), {"rows": json.dumps(rows, default=_default, ensure_ascii=False)})
-        return [tuple(r) for r in res] if returning else []
+        res = conn.execute(text(sql), {"rows": _dumps(rows)})
+        return [tuple(r) for r in res.all()] if returning else []
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     stmt: Any = sqlite_insert(table) if conflict else insert(table)
@@ -84,19 +100,20 @@ def insert_rows(
     return []
 
 
-def update_column(conn: Connection, table: Table, column: str, values: list[tuple[int, Any]]) -> None:
-    """SET column = value for many ids at once."""
+def update_column(conn: Connection, table: Table, column: str, values: list[tuple[int, Any]],
+                  *, key: str = "id") -> None:
+    """SET column = value for many rows at once, matched on `key`."""
     if not values:
         return
     if conn.dialect.name == "postgresql":
-        doc = json.dumps([{"id": i, column: v} for i, v in values], default=_default)
+        doc = _dumps([{key: i, column: v} for i, v in values])
         conn.execute(
-            text(f"UPDATE {table.name} SET {column} = v.{column} FROM {_recordset(table, ['id', column])} "
-                 f"WHERE {table.name}.id = v.id"),
+            text(f"UPDATE {table.name} SET {column} = v.{column} FROM {_recordset(table, [key, column])} "
+                 f"WHERE {table.name}.{key} = v.{key}"),
             {"rows": doc},
         )
         return
     from sqlalchemy import bindparam, update
 
-    conn.execute(update(table).where(table.c.id == bindparam("b_id")).values({column: bindparam("b_v")}),
+    conn.execute(update(table).where(table.c[key] == bindparam("b_id")).values({column: bindparam("b_v")}),
                  [{"b_id": i, "b_v": v} for i, v in values])

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from qitong.db.bulk import insert_rows
-from qitong.db.models import AuditEvent, AuditHead, OutboxMessage, OutboxStatus
-from qitong.domain.audit import GENESIS, ChainReport, event_hash, verify_chain
+from qitong.db.models import AuditEvent, AuditHead, OutboxMessage, OutboxStatus, TimerFiring
+from qitong.domain.audit import GENESIS, ChainReport, FiringKey, batch_digest, event_hash, verify_chain
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ def _head(s: Session) -> AuditHead:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         s.add(head)
     return head
+
+
+def next_seq(s: Session) -> int:
+    """Lock the chain head and tell the seq the next event will get (rows that a batch event will
+    vouch for are written first, pointing at it)."""
+    return _head(s).seq + 1
 
 
 @dataclass(frozen=True)
@@ -162,3 +169,30 @@ def verify(s: Session, batch: int = 5000) -> ChainReport:
             s.expunge(e)
 
     return verify_chain(rows())
+
+
+BATCH_ACTION = "timer.batch"
+
+
+def verify_batches(s: Session, batch: int = 5000) -> int | None:
+    """Recompute every sweep batch's digest from the firings that point at it, streaming both in seq
+    order; the seq of the first batch whose firings no longer match (or that no event seals), or None."""
+    stmt = (select(TimerFiring.audit_seq, TimerFiring.id, TimerFiring.ticket_id, TimerFiring.kind,
+                   TimerFiring.due_at)
+            .where(TimerFiring.audit_seq.is_not(None))
+            .order_by(TimerFiring.audit_seq, TimerFiring.id)
+            .execution_options(yield_per=batch))
+    groups = groupby(s.execute(stmt), key=lambda r: int(r[0] or 0))
+    events = s.execute(select(AuditEvent.seq, AuditEvent.data).where(AuditEvent.action == BATCH_ACTION)
+                       .order_by(AuditEvent.seq)).all()
+    pending = next(groups, None)
+    for seq, data in events:
+        if pending is not None and pending[0] < seq:
+            return pending[0]  # firings that claim a batch event which does not exist
+        items: list[FiringKey] = []
+        if pending is not None and pending[0] == seq:
+            items = [(r[1], r[2], r[3], r[4]) for r in pending[1]]
+            pending = next(groups, None)
+        if batch_digest(items) != data.get("digest"):
+            return int(seq)
+    return pending[0] if pending is not None else None

@@ -1,5 +1,6 @@
 """The audit trail's tamper evidence: canonical JSON and a verifiable hash chain."""
 
+from qitong.domain.audit.batch import FiringKey, batch_digest
 from qitong.domain.audit.chain import (
     GENESIS,
     BreakKind,
@@ -17,6 +18,8 @@ __all__ = [
     "ChainItem",
     "ChainReport",
     "ChainVerifier",
+    "FiringKey",
+    "batch_digest",
     "canonical_json",
     "event_hash",
     "verify_chain",

@@ -93,6 +93,18 @@ def next_check(f: TimerFacts, after: datetime | None = None) -> datetime | None:
     return min(ats) if ats else None
 
 
+def plan(f: TimerFacts, now: datetime) -> tuple[list[Timer], datetime | None]:
+    """`due(f, now)` and `next_check(f, after=now)` in one pass (the sweep needs both per ticket)."""
+    fired: list[Timer] = []
+    nxt: datetime | None = None
+    for t in timers(f):
+        if t.at <= now:
+            fired.append(t)
+        elif nxt is None or t.at < nxt:
+            nxt = t.at
+    return fired, nxt
+
+
 def share_warning(start: datetime, due_at: datetime, share_left: float) -> datetime:
     """A warning when only `share_left` of the stage's time remains (e.g. 0.2 → at 80 %)."""
     return due_at - timedelta(seconds=(due_at - start).total_seconds() * share_left)

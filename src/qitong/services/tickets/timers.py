@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 
-from qitong.db.models import Ticket
+from qitong.db.models import Ticket, TicketTimer
 from qitong.domain.tickets.lifecycle import Status
 from qitong.domain.tickets.timers import TimerFacts, next_check, share_warning
 from qitong.domain.timelimits import CountingPolicy, WorkCalendar
@@ -69,7 +69,36 @@ def facts(t: TimerSource, cal: WorkCalendar, policy: CountingPolicy, settings: S
     )
 
 
+class FactsMaker:
+    """`facts` for many tickets at once: the calendar arithmetic is remembered per deadline, since
+    the tickets a sweep picks up mostly share their deadlines (limits end at a day's boundary)."""
+
+    def __init__(self, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> None:
+        self.cal, self.policy, self.settings = cal, policy, settings
+        self._soon: dict[tuple[datetime | None, datetime | None], datetime | None] = {}
+        self._escalation: dict[datetime | None, datetime | None] = {}
+
+    def __call__(self, t: TimerSource) -> TimerFacts:
+        key = (t.stage_due_at, t.stage_entered_at)
+        if key not in self._soon:
+            self._soon[key] = due_soon_at(t, self.cal, self.policy, self.settings)
+        if t.stage_due_at not in self._escalation:
+            self._escalation[t.stage_due_at] = escalation_at(t, self.cal, self.policy, self.settings)
+        return TimerFacts(
+            status=Status(t.status),
+            stage_due_at=t.stage_due_at,
+            contact_due_at=t.contact_due_at,
+            contacted_at=t.contacted_at,
+            due_soon_at=self._soon[key],
+            escalation_at=self._escalation[t.stage_due_at],
+        )
+
+
 def refresh(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Settings,
             after: datetime | None = None) -> None:
     """Point the ticket at its first timer (after `after`: what the sweep has just fired)."""
-    t.next_check_at = next_check(facts(t, cal, policy, settings), after)
+    at = next_check(facts(t, cal, policy, settings), after)
+    if t.timer is None:
+        t.timer = TicketTimer(next_check_at=at)
+    elif t.timer.next_check_at != at:
+        t.timer.next_check_at = at

@@ -22,6 +22,8 @@ from qitong.domain.tickets.vocab import Channel, Complexity, Layer, TicketType, 
 from qitong.services.audit import enqueue, record
 from qitong.services.auth import Principal
 from qitong.services.context import Context
+from qitong.services.duplicates import after_insert as index_duplicates
+from qitong.services.tickets.queries import new_ticket_detail
 from qitong.services.tickets.schedule import Scheduler
 from qitong.services.tickets.snapshot import snapshot
 from qitong.services.tickets.timers import refresh as refresh_timers
@@ -77,6 +79,8 @@ class Created:
     number: str
     query_code: str
     replayed: bool
+    # the new ticket's ticket_detail, built in the transaction without re-reading it (None on a replay)
+    detail: dict[str, Any] | None = None
 
 
 def create_ticket(
@@ -104,7 +108,7 @@ def create_ticket(
         t = insert_ticket(s, ctx, p, data.model_copy(update={"channel": channel}), now,
                           audit={"qr_source": data.qr_source} if data.qr_source else None)
         assert t.number is not None
-        out = Created(t.id, t.number, t.query_code, replayed=False)
+        out = Created(t.id, t.number, t.query_code, replayed=False, detail=new_ticket_detail(ctx, p, t))
         if idempotency_key:
             s.add(IdempotencyKey(user_id=p.actor.user_id, key=idempotency_key, request_sha256=request_hash,
                                  status_code=201, response=_response(out), created_at=now))
@@ -142,6 +146,7 @@ def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, no
     enqueue(s, topic="ticket.submit", key=f"audit:{ev.seq}", ticket_id=t.id, at=now,
             payload={"ticket_id": t.id, "number": t.number, "action": "submit", "status": t.status.value,
                      "enterprise_id": t.enterprise_id, "channel": t.channel.value})
+    index_duplicates(s, ctx, t, now)  # near-duplicates and concentrated reports (docs/duplicates.md)
     return t
 
 

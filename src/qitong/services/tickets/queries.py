@@ -3,12 +3,14 @@ statements per request, whatever the list's length."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import GenerativeSelect
 
 from qitong.db.models import (
     Assignment,
@@ -19,6 +21,7 @@ from qitong.db.models import (
     ExtensionRequest,
     Rating,
     Ticket,
+    TimerFiring,
 )
 from qitong.domain.errors import Forbidden
 from qitong.domain.identity import mask_name, mask_phone
@@ -78,7 +81,20 @@ def visible_clause(actor: Actor) -> ColumnElement[bool]:
     return Ticket.id.is_(None)
 
 
-def overdue_clause(now: datetime) -> ColumnElement[bool]:
+# later than any deadline: the ordered form of overdue_clause below
+_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def overdue_clause(now: datetime, *, ordered: bool = False) -> ColumnElement[bool]:
+    """Open, clock running, stage deadline passed. `ordered=True` for a page of rows newest first: the same
+    condition, written so that PostgreSQL's planner does not see the deadline's histogram. Seeing it, it
+    cannot know that only open tickets carry a deadline, underestimates the overdue ones some fortyfold
+    and sorts all of them; blind, it walks the open tickets newest first (ix_tickets_open_created) and
+    stops at the page's last row (docs/lists.md). Counts keep the plain form: a range scan of
+    ix_tickets_status_stage_due is their best plan."""
+    if ordered:
+        return and_(Ticket.status.in_(OPEN_STATUSES - CLOCK_PAUSED_STATUSES),
+                    func.coalesce(Ticket.stage_due_at, _NEVER) < now)
     return and_(
         Ticket.status.in_(OPEN_STATUSES - CLOCK_PAUSED_STATUSES),
         Ticket.stage_due_at.is_not(None),
@@ -86,15 +102,14 @@ def overdue_clause(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _filtered(actor: Actor, f: TicketFilter, now: datetime) -> Select[Ticket]:
-    stmt = select(Ticket).where(visible_clause(actor))
-    conds: list[ColumnElement[bool]] = []
+def _filtered(actor: Actor, f: TicketFilter, now: datetime, *, ordered: bool = False) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [visible_clause(actor)]
     if f.status:
         conds.append(Ticket.status.in_(f.status))
     if f.department_id is not None:
         conds.append(Ticket.lead_unit_id == f.department_id)
     if f.overdue is True:
-        conds.append(overdue_clause(now))
+        conds.append(overdue_clause(now, ordered=ordered))
     elif f.overdue is False:
         conds.append(~overdue_clause(now))
     for col, val in (
@@ -110,27 +125,93 @@ def _filtered(actor: Actor, f: TicketFilter, now: datetime) -> Select[Ticket]:
         conds.append(Ticket.created_at >= f.created_from)
     if f.created_to is not None:
         conds.append(Ticket.created_at < f.created_to)
-    if f.q:
-        like = f"%{f.q}%"
-        conds.append(or_(Ticket.title.like(like), Ticket.content.like(like), Ticket.number == f.q,
-                         Ticket.enterprise_name.like(like)))
-    return stmt.where(*conds)
+    if f.q and f.q.strip():
+        conds.append(search_clause(f.q))
+    return conds
+
+
+# Lists count exactly up to this many matches and say "more" beyond it (docs/lists.md): an exact
+# COUNT(*) over a million rows on every page is what makes large lists slow. A search's count is capped
+# lower: each match it counts costs a LIKE on the ticket's texts.
+COUNT_CAP = 1000
+SEARCH_COUNT_CAP = 200
+# the queue tabs' badges ("99+"): a dozen counts on every workbench page, each reading up to this many rows
+TAB_COUNT_CAP = 99
+# a search without 3 consecutive letters has no trigram to look up: it scans, so only the newest tickets
+SHORT_SEARCH_WINDOW = 10_000
+_S = TypeVar("_S", bound=GenerativeSelect)
+_WORD = re.compile(r"\w{3,}")
+
+
+def is_short_search(q: str) -> bool:
+    """No run of 3 letters or digits: nothing a trigram index can look up (docs/lists.md)."""
+    return _WORD.search(q) is None
+
+
+def search_clause(q: str) -> ColumnElement[bool]:
+    """A ticket number, or a substring of the title, the content or the enterprise's name. LIKE with the
+    user's % and _ escaped; on PostgreSQL the trigram GIN indexes answer it when the query has 3 letters
+    in a row. A shorter query (1-2 Chinese characters: 审批, 用电) looks at the newest SHORT_SEARCH_WINDOW
+    tickets only, a bounded scan, whatever the archive's size."""
+    q = q.strip()
+    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    match = or_(Ticket.number == q, Ticket.title.like(like, escape="\\"), Ticket.content.like(like, escape="\\"),
+                Ticket.enterprise_name.like(like, escape="\\"))
+    if not is_short_search(q):
+        return match
+    window = select(Ticket.id).order_by(Ticket.id.desc()).offset(SHORT_SEARCH_WINDOW).limit(1).scalar_subquery()
+    return and_(match, Ticket.id > func.coalesce(window, 0))
+
+
+def count_cap(q: str | None) -> int:
+    return SEARCH_COUNT_CAP if q and q.strip() else COUNT_CAP
+
+
+def newest_first(stmt: _S) -> _S:
+    """The lists' one order: newest first, the id breaking ties (keyset-friendly; ix_tickets_created_id)."""
+    return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+
+
+def capped_count(s: Session, where: list[ColumnElement[bool]], cap: int) -> tuple[int, bool]:
+    """How many tickets match, counted up to `cap`: (the count, whether there are more than `cap`)."""
+    n = s.scalar(select(func.count()).select_from(capped_subquery(where, cap))) or 0
+    return min(n, cap), n > cap
+
+
+def capped_subquery(where: list[ColumnElement[bool]], cap: int) -> Any:
+    """The first cap + 1 matching ids, in no particular order: what a capped count counts."""
+    return select(Ticket.id).where(*where).limit(cap + 1).subquery()
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    total: int  # exact when `total_exact`, else the cap (COUNT_CAP, SEARCH_COUNT_CAP): there are more
+    total_exact: bool
+    items: list[dict[str, Any]]
 
 
 def list_tickets(
     ctx: Context, p: Principal, f: TicketFilter, page: int = 1, per_page: int = 20
 ) -> tuple[int, list[dict[str, Any]]]:
+    """(total, items) of a page; the total is capped at COUNT_CAP, `ticket_page` says whether it is."""
+    lst = ticket_page(ctx, p, f, page, per_page)
+    return lst.total, lst.items
+
+
+def ticket_page(ctx: Context, p: Principal, f: TicketFilter, page: int = 1, per_page: int = 20) -> TicketPage:
+    """A page of the ticket list, newest first, with a count capped at COUNT_CAP: a fixed number of
+    statements, each bounded by an index at any number of tickets (docs/lists.md)."""
     now = ctx.clock.now()
-    stmt = _filtered(p.actor, f, now)
     with ctx.sessions() as s:
-        total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = list(
-            s.scalars(stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-                      .offset((page - 1) * per_page).limit(per_page))
-        )
-        names = _department_names(s, {t.lead_unit_id for t in rows if t.lead_unit_id})
+        total, more = capped_count(s, _filtered(p.actor, f, now), count_cap(f.q))
+        where = _filtered(p.actor, f, now, ordered=True)
+        pairs = s.execute(newest_first(select(Ticket, Department.name).where(*where)
+                                       .outerjoin(Department, Department.id == Ticket.lead_unit_id))
+                          .offset((page - 1) * per_page).limit(per_page)).all()
+        rows = [t for t, _ in pairs]
+        names = {t.lead_unit_id: n for t, n in pairs if t.lead_unit_id is not None and n is not None}
         hidden = _hidden_reporters(s, p.actor, rows)
-        return total, [_summary(t, now, names, t.id in hidden) for t in rows]
+        return TicketPage(total, not more, [_summary(t, now, names, t.id in hidden) for t in rows])
 
 
 def _hidden_reporters(s: Session, actor: Actor, rows: list[Ticket]) -> set[int]:
@@ -143,14 +224,9 @@ def _hidden_reporters(s: Session, actor: Actor, rows: list[Ticket]) -> set[int]:
     }
 
 
-def _department_names(s: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return {i: n for i, n in s.execute(select(Department.id, Department.name).where(Department.id.in_(ids)))}
-
-
 def _iso(v: datetime | None) -> str | None:
-    return v.isoformat() if v else None
+    """In UTC, as read back from the database, also for a ticket still in memory (new_ticket_detail)."""
+    return v.astimezone(UTC).isoformat() if v else None
 
 
 def _summary(t: Ticket, now: datetime, names: dict[int, str], hide: bool) -> dict[str, Any]:
@@ -201,68 +277,85 @@ def ticket_detail(ctx: Context, p: Principal, ticket_id: int) -> dict[str, Any]:
     now = ctx.clock.now()
     with ctx.sessions() as s:
         t, facts = _viewable(s, p, ticket_id)
-        assigns = s.execute(
+        assigns = [(a, n) for a, n in s.execute(
             select(Assignment, Department.name)
             .join(Department, Department.id == Assignment.department_id)
             .where(Assignment.ticket_id == t.id)
             .order_by(Assignment.id)
-        ).all()
-        names = {a.department_id: n for a, n in assigns}
-        hide = hides_reporter(p.actor, facts)
-        out = _summary(t, now, names, hide)
-        out.update(
-            content=t.content,
-            query_code=t.query_code if _may_see_contact(p, hide) else None,
-            submitter_phone=("（已保密）" if hide else t.submitter_phone if _may_see_contact(p, hide)
-                             else mask_phone(t.submitter_phone)),
-            submitter_name="（已保密）" if hide else t.submitter_name,
-            complexity=t.complexity.value,
-            confidential=t.confidential,
-            sla_profile=t.sla_profile,
-            deadlines={
-                "stage": _iso(t.stage_due_at),
-                "contact": _iso(t.contact_due_at),
-                "reply": _iso(t.reply_due_at),
-                "resolve": _iso(t.resolve_due_at),
-                "provisional": t.deadlines_provisional,
-            },
-            milestones={k: _iso(getattr(t, f"{k}_at")) for k in _MILESTONES},
-            reply=t.reply,
-            close_reason=t.close_reason,
-            rating={"process": t.rating_process, "result": t.rating_result, "comment": t.rating_comment}
-            if t.rating_result
-            else None,
-            counts={"returns": t.return_count, "redispatches": t.redispatch_count,
-                    "extensions": t.extension_count, "dissatisfied": t.dissatisfied_count},
-            duplicate_of_id=t.duplicate_of_id,
-            assignments=[
-                {"department_id": a.department_id, "department": n, "role": a.role.value,
-                 "active": a.active, "round": a.round, "assigned_at": _iso(a.assigned_at),
-                 "signed_at": _iso(a.signed_at), "opinion": a.opinion, "opinion_at": _iso(a.opinion_at)}
-                for a, n in assigns
-            ],
-            co_units=[n for a, n in assigns if a.active and a.role == AssignmentRole.co],
-            extensions=[
-                {"days": e.days, "reason": e.reason, "status": e.status.value,
-                 "requested_at": _iso(e.requested_at), "decided_at": _iso(e.decided_at)}
-                for e in s.scalars(select(ExtensionRequest).where(ExtensionRequest.ticket_id == t.id)
-                                   .order_by(ExtensionRequest.id))
-            ],
-            ratings=[
-                {"round": r.round, "process": r.process, "result": r.result, "comment": r.comment,
-                 "at": _iso(r.created_at)}
-                for r in s.scalars(select(Rating).where(Rating.ticket_id == t.id).order_by(Rating.id))
-            ],
-            attachments=[
-                {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
-                for a in s.scalars(select(Attachment).where(Attachment.ticket_id == t.id))
-            ],
-            allowed_actions=[
-                {"action": a.value, "label": ACTIONS[a].label, "reason_required": ACTIONS[a].reason_required}
-                for a in actions_for(p.actor, facts)
-            ],
-        )
-        return out
+        )]
+        extensions = list(s.scalars(select(ExtensionRequest).where(ExtensionRequest.ticket_id == t.id)
+                                    .order_by(ExtensionRequest.id)))
+        ratings = list(s.scalars(select(Rating).where(Rating.ticket_id == t.id).order_by(Rating.id)))
+        files = list(s.scalars(select(Attachment).where(Attachment.ticket_id == t.id)))
+        return _detail(p, t, facts, now, assigns, extensions, ratings, files)
+
+
+def new_ticket_detail(ctx: Context, p: Principal, t: Ticket) -> dict[str, Any] | None:
+    """ticket_detail of a ticket just inserted in the caller's transaction, without a query: nothing hangs
+    off it yet (the intake's answer, docs/lists.md). None when the submitter may not see it."""
+    facts = facts_from(t, [])
+    if not can_view(p.actor, facts):
+        return None
+    return _detail(p, t, facts, ctx.clock.now(), [], [], [], [])
+
+
+def _detail(p: Principal, t: Ticket, facts: TicketFacts, now: datetime, assigns: list[tuple[Assignment, str]],
+            extensions: list[ExtensionRequest], ratings: list[Rating], files: list[Attachment]) -> dict[str, Any]:
+    names = {a.department_id: n for a, n in assigns}
+    hide = hides_reporter(p.actor, facts)
+    out = _summary(t, now, names, hide)
+    out.update(
+        content=t.content,
+        query_code=t.query_code if _may_see_contact(p, hide) else None,
+        submitter_phone=("（已保密）" if hide else t.submitter_phone if _may_see_contact(p, hide)
+                         else mask_phone(t.submitter_phone)),
+        submitter_name="（已保密）" if hide else t.submitter_name,
+        complexity=t.complexity.value,
+        confidential=t.confidential,
+        sla_profile=t.sla_profile,
+        deadlines={
+            "stage": _iso(t.stage_due_at),
+            "contact": _iso(t.contact_due_at),
+            "reply": _iso(t.reply_due_at),
+            "resolve": _iso(t.resolve_due_at),
+            "provisional": t.deadlines_provisional,
+        },
+        milestones={k: _iso(getattr(t, f"{k}_at")) for k in _MILESTONES},
+        reply=t.reply,
+        close_reason=t.close_reason,
+        rating={"process": t.rating_process, "result": t.rating_result, "comment": t.rating_comment}
+        if t.rating_result
+        else None,
+        counts={"returns": t.return_count, "redispatches": t.redispatch_count,
+                "extensions": t.extension_count, "dissatisfied": t.dissatisfied_count},
+        duplicate_of_id=t.duplicate_of_id,
+        assignments=[
+            {"department_id": a.department_id, "department": n, "role": a.role.value,
+             "active": a.active, "round": a.round, "assigned_at": _iso(a.assigned_at),
+             "signed_at": _iso(a.signed_at), "opinion": a.opinion, "opinion_at": _iso(a.opinion_at)}
+            for a, n in assigns
+        ],
+        co_units=[n for a, n in assigns if a.active and a.role == AssignmentRole.co],
+        extensions=[
+            {"days": e.days, "reason": e.reason, "status": e.status.value,
+             "requested_at": _iso(e.requested_at), "decided_at": _iso(e.decided_at)}
+            for e in extensions
+        ],
+        ratings=[
+            {"round": r.round, "process": r.process, "result": r.result, "comment": r.comment,
+             "at": _iso(r.created_at)}
+            for r in ratings
+        ],
+        attachments=[
+            {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in files
+        ],
+        allowed_actions=[
+            {"action": a.value, "label": ACTIONS[a].label, "reason_required": ACTIONS[a].reason_required}
+            for a in actions_for(p.actor, facts)
+        ],
+    )
+    return out
 
 
 _MILESTONES = ("submitted", "accepted", "dispatched", "signed", "contacted", "replied", "signed_off",
@@ -282,7 +375,19 @@ def timeline(ctx: Context, p: Principal, ticket_id: int) -> list[dict[str, Any]]
             select(AuditEvent).where(AuditEvent.ticket_id == ticket_id).order_by(AuditEvent.seq)
         )
         internal = p.actor.role == Role.enterprise_user
-        return [_event(e, hide) for e in events if not (internal and e.action in ENTERPRISE_HIDDEN)]
+        out = [_event(e, hide) for e in events if not (internal and e.action in ENTERPRISE_HIDDEN)]
+        # the sweep seals its firings with one chained event per batch; each shows here at that seq
+        fired = s.scalars(select(TimerFiring).where(TimerFiring.ticket_id == ticket_id,
+                                                    TimerFiring.audit_seq.is_not(None)))
+        out.extend(_firing(f) for f in fired)
+        return sorted(out, key=lambda e: (e["seq"], e["at"]))
+
+
+def _firing(f: TimerFiring) -> dict[str, Any]:
+    label = event_label(f"timer.{f.kind}")
+    return {"seq": f.audit_seq, "action": f"timer.{f.kind}", "label": label, "actor": "系统",
+            "actor_role": "system", "at": _iso(f.fired_at), "reason": None, "before": {}, "after": {},
+            "data": {"label": label, "due_at": _iso(f.due_at), "firing_id": f.id}}
 
 
 # the enterprise follows progress, not the government's internal back-and-forth
@@ -292,6 +397,9 @@ ENTERPRISE_HIDDEN = frozenset(
 
 
 _OTHER_LABELS = {"submit": "提交诉求", "attach": "上传附件"}
+# near-duplicates (services/duplicates.py)
+_OTHER_LABELS.update({"link_duplicate": "标记为重复件", "repeat_linked": "收到重复件",
+                      "concentrated_report": "集中反映"})
 
 
 def event_label(action: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from qitong.db.models import Assignment, AssignmentRole, Category, Department, Region, Supervision, Ticket
@@ -27,8 +27,17 @@ from qitong.domain.timelimits import due_after
 from qitong.services.auth import Principal
 from qitong.services.choices import Choices, choices_in
 from qitong.services.context import Context
+from qitong.services.tickets import queries
 from qitong.services.tickets.facts import facts_from
-from qitong.services.tickets.queries import overdue_clause, visible_clause
+from qitong.services.tickets.queries import (
+    capped_count,
+    capped_subquery,
+    count_cap,
+    newest_first,
+    overdue_clause,
+    search_clause,
+    visible_clause,
+)
 
 S = Status
 # 临期: the stage deadline falls before the end of the current working day (after the cut-off, or on a day
@@ -136,14 +145,22 @@ class WorkRow:
 @dataclass(frozen=True)
 class WorkPage:
     queue: Queue
-    total: int
+    total: int  # exact up to queries.COUNT_CAP; when total_capped there are more (docs/lists.md)
     page: int
     per_page: int
     rows: list[WorkRow]
+    total_capped: bool = False
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.total}+" if self.total_capped else str(self.total)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        known = max(1, -(-self.total // self.per_page))
+        if self.total_capped and len(self.rows) == self.per_page:
+            return max(known, self.page + 1)  # beyond the count's cap: there is at least one more page
+        return known
 
 
 MILESTONES = ("submitted", "accepted", "dispatched", "signed", "contacted", "replied", "signed_off", "verified",
@@ -175,7 +192,7 @@ def _supervised(dept: int | None) -> ColumnElement[bool]:
     return exists().where(open_notice)
 
 
-def _queue_clause(actor: Actor, q: Queue, n: _Now) -> ColumnElement[bool]:
+def _queue_clause(actor: Actor, q: Queue, n: _Now, *, ordered: bool = False) -> ColumnElement[bool]:
     conds: list[ColumnElement[bool]] = []
     dept = actor.department_id if actor.role in DEPARTMENT_ROLES else None
     if q.co_unit:
@@ -191,7 +208,7 @@ def _queue_clause(actor: Actor, q: Queue, n: _Now) -> ColumnElement[bool]:
     if q.due == "soon":
         conds.append(_due_soon(n))
     elif q.due == "over":
-        conds.append(overdue_clause(n.now))
+        conds.append(overdue_clause(n.now, ordered=ordered))
     return and_(true(), *conds)
 
 
@@ -215,21 +232,18 @@ def _filter_clause(ctx: Context, f: WorkFilter) -> ColumnElement[bool]:
         conds.append(Ticket.created_at >= _day_start(ctx, f.created_from))
     if f.created_to is not None:
         conds.append(Ticket.created_at < _day_start(ctx, f.created_to) + _ONE_DAY)
-    if f.q:
-        like = f"%{f.q.strip()}%"
-        conds.append(or_(Ticket.number == f.q.strip(), Ticket.title.like(like), Ticket.content.like(like),
-                         Ticket.enterprise_name.like(like)))
+    if f.q and f.q.strip():
+        conds.append(search_clause(f.q))
     return and_(true(), *conds)
 
 
 def _rows_stmt(where: Sequence[ColumnElement[bool]]) -> Select[Ticket, str, str, str]:
-    return (
+    return newest_first(
         select(Ticket, Department.name, Category.name, Region.name)
         .outerjoin(Department, Department.id == Ticket.lead_unit_id)
         .outerjoin(Category, Category.code == Ticket.category)
         .outerjoin(Region, Region.id == Ticket.region_id)
         .where(*where)
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
 
 
@@ -248,8 +262,10 @@ def _row(actor: Actor, t: Ticket, lead: str | None, cat: str | None, region: str
     )
 
 
-def _where(ctx: Context, p: Principal, q: Queue, f: WorkFilter, n: _Now) -> list[ColumnElement[bool]]:
-    return [visible_clause(p.actor), _queue_clause(p.actor, q, n), _filter_clause(ctx, f)]
+def _where(ctx: Context, p: Principal, q: Queue, f: WorkFilter, n: _Now, *,
+           ordered: bool = True) -> list[ColumnElement[bool]]:
+    """`ordered` for rows newest first, else for a count (see overdue_clause)."""
+    return [visible_clause(p.actor), _queue_clause(p.actor, q, n, ordered=ordered), _filter_clause(ctx, f)]
 
 
 def queue_for(p: Principal, key: str | None) -> Queue:
@@ -270,10 +286,9 @@ def _worklist(s: Session, ctx: Context, p: Principal, key: str | None, f: WorkFi
     q = queue_for(p, key)
     page = max(page, 1)
     n = _Now(s, ctx)
-    where = _where(ctx, p, q, f, n)
-    total = s.scalar(select(func.count()).select_from(Ticket).where(*where)) or 0
-    rows = s.execute(_rows_stmt(where).offset((page - 1) * per_page).limit(per_page)).all()
-    return WorkPage(q, total, page, per_page, [_row(p.actor, t, d, c, r, n) for t, d, c, r in rows])
+    total, more = capped_count(s, _where(ctx, p, q, f, n, ordered=False), count_cap(f.q))
+    rows = s.execute(_rows_stmt(_where(ctx, p, q, f, n)).offset((page - 1) * per_page).limit(per_page)).all()
+    return WorkPage(q, total, page, per_page, [_row(p.actor, t, d, c, r, n) for t, d, c, r in rows], more)
 
 
 def queue_counts(ctx: Context, p: Principal) -> dict[str, int]:
@@ -282,13 +297,17 @@ def queue_counts(ctx: Context, p: Principal) -> dict[str, int]:
 
 
 def _queue_counts(s: Session, ctx: Context, p: Principal) -> dict[str, int]:
-    """Every queue of the role, counted in one statement."""
+    """Every queue of the role, counted in one statement, each count capped at TAB_COUNT_CAP + 1 (a value
+    above the cap means "more", shown "99+"): each a bounded index scan, whatever the archive's size."""
     qs = queues_for(p.actor.role)
     if not qs:
         return {}
     n = _Now(s, ctx)
-    cols = [func.count().filter(_queue_clause(p.actor, q, n)) for q in qs]
-    counts = s.execute(select(*cols).select_from(Ticket).where(visible_clause(p.actor))).one()
+    vis = visible_clause(p.actor)
+    cap = queries.TAB_COUNT_CAP
+    cols = [select(func.count()).select_from(capped_subquery([vis, _queue_clause(p.actor, q, n)], cap))
+            .scalar_subquery() for q in qs]
+    counts = s.execute(select(*cols)).one()
     return {q.key: int(c or 0) for q, c in zip(qs, counts, strict=True)}
 
 
@@ -309,8 +328,12 @@ class Workbench:
 
     page: WorkPage
     queues: list[Queue]
-    counts: dict[str, int]
+    counts: dict[str, int]  # capped: above queries.TAB_COUNT_CAP means "more than TAB_COUNT_CAP"
     choices: Choices
+
+    def count_label(self, key: str) -> str:
+        n = self.counts.get(key, 0)
+        return f"{queries.TAB_COUNT_CAP}+" if n > queries.TAB_COUNT_CAP else str(n)
 
 
 def workbench(ctx: Context, p: Principal, key: str | None, f: WorkFilter, page: int = 1,

@@ -30,7 +30,7 @@ def create(
     created = intake.create_ticket(ctx, p, body, idempotency_key)
     if created.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    out = queries.ticket_detail(ctx, p, created.ticket_id)
+    out = created.detail if created.detail is not None else queries.ticket_detail(ctx, p, created.ticket_id)
     out["query_code"] = created.query_code
     response.headers["Location"] = f"/api/tickets/{created.ticket_id}"
     response.headers["ETag"] = f'"{out["version"]}"'
@@ -63,8 +63,10 @@ def list_(
         category=category, region_id=region_id, channel=channel, created_from=created_from,
         created_to=created_to, q=q, enterprise_id=enterprise_id,
     )
-    total, items = queries.list_tickets(ctx, p, f, page, per_page)
-    return {"total": total, "page": page, "per_page": per_page, "items": items}
+    lst = queries.ticket_page(ctx, p, f, page, per_page)
+    # total is exact up to queries.COUNT_CAP (a search: SEARCH_COUNT_CAP); beyond, the cap and total_exact false
+    return {"total": lst.total, "total_exact": lst.total_exact, "page": page, "per_page": per_page,
+            "items": lst.items}
 
 
 @router.get("/{ticket_id}", summary="工单详情（含当前可执行的操作）")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from qitong.db.models import AuditEvent, Ticket
 from qitong.domain.supervision import DEFAULT_THRESHOLDS, SupervisionFacts, Thresholds
 from qitong.domain.tickets.lifecycle import Action
+from qitong.services.fingerprints import is_concentrated as is_concentrated_report
 
 
 def concentrated(s: Session, t: Ticket, th: Thresholds = DEFAULT_THRESHOLDS) -> bool:
@@ -19,6 +20,8 @@ def concentrated(s: Session, t: Ticket, th: Thresholds = DEFAULT_THRESHOLDS) -> 
     included) in the same category within `th.repeated_window_days` days before this one.
     Replace the body to widen it (similar matters from many enterprises, one department ...);
     keep the signature: the rules call it once per evaluation, inside the caller's transaction."""
+    if is_concentrated_report(s, t.id):  # near-duplicates from several enterprises (docs/duplicates.md)
+        return True
     if t.enterprise_id is None or t.category is None:
         return False
     since = t.created_at - timedelta(days=th.repeated_window_days)

@@ -20,6 +20,7 @@ from qitong.db.models import (
     User,
 )
 from qitong.demo import content
+from qitong.demo.knowledge import load_knowledge
 from qitong.domain.clock import FixedClock
 from qitong.domain.errors import DomainError
 from qitong.domain.tickets.lifecycle import Action, Role
@@ -76,6 +77,7 @@ def load_demo(ctx: Context, *, seed: int = 20261121, reset: bool = False, ticket
     sim = Context(ctx.sessions, clock, ctx.settings, ctx.calendars)
     demo.ctx = sim
     counts = _tickets(demo, rng, tickets, now)
+    load_knowledge(ctx, demo.users["admin"])  # the knowledge base's questions and answers (demo/knowledge.py)
     return (f"已载入演示数据：{len(demo.dept)} 个单位，{len(demo.enterprise_users)} 个企业账号，"
             f"{sum(counts.values())} 件工单（{len(counts)} 种状态）。演示密码：{DEMO_PASSWORD}")
 

@@ -260,7 +260,7 @@ def test_the_loop_through_the_pages(browser: Browser, site: Site, tmp_path: Path
     w.login("leader")
     w.goto("/dashboard")
     p.wait_for_selector("html[data-charts-ready='1']", state="attached")
-    assert p.inner_text("[data-total=closed]") == "1" and p.inner_text("[data-total=total]") == "1"
+    assert p.inner_text("[data-total=closed]") == "1" and p.inner_text("[data-total=accepted]") == "1"
     assert p.locator("[data-kpi=satisfaction]").get_attribute("data-value") == "100.0"
     assert p.locator("[data-kpi=closure]").get_attribute("data-met") == "true"
     assert p.locator("#gauge-closure canvas").count() == 1 and p.locator("#chart-trend canvas").count() == 1

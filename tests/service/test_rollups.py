@@ -51,6 +51,9 @@ def test_incremental_rollups_equal_a_rebuild_from_raw_tables(world: World, clock
     _mixed(w, clock)
     incremental = rollups.rollup_snapshot(w.ctx)
     assert incremental["day"] and incremental["month"]
+    # the per-dimension slices, kept by the same upsert, are the daily rows summed per dimension
+    assert incremental["slice_day"] == rollups.slices_of(incremental["day"])  # type: ignore[arg-type]
+    assert {k[1] for k in incremental["slice_month"]} == set(rollups.DIMENSIONS)
     n = rollups.rebuild_rollups(w.ctx)
     assert n == 9
     assert rollups.rollup_snapshot(w.ctx) == incremental

@@ -6,7 +6,10 @@ its ratings, its `return` audit events, whether an `unsigned` timer fired). `aft
 runs at the end of every ticket action, in its transaction: it recomputes the ticket's share,
 compares it with the share last applied (`kpi_contributions`) and adds only the difference to
 `kpi_rollups` with INSERT … ON CONFLICT DO UPDATE, so concurrent actions add up and never overwrite.
-`rebuild_rollups` computes the same from the raw tables: the two agree exactly (tests prove it).
+The same difference, summed per calendar month and per single dimension (department, category or
+region), goes into `kpi_rollups_monthly`, `kpi_slices` and `kpi_slices_monthly` by the same upsert in
+the same transaction. `rebuild_rollups` computes all four from the raw tables: they agree exactly
+with the incremental ones (tests prove it).
 
 Reading: `kpis` (per department, region, category or the county, for a period), the composite
 index with the weights an admin sets (`set_weights`, audited), `red_black` (monthly 红黑榜) and
@@ -22,7 +25,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, null, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -35,6 +38,8 @@ from qitong.db.models import (
     EvaluationSetting,
     KpiRollup,
     KpiRollupMonthly,
+    KpiSlice,
+    KpiSliceMonthly,
     Rating,
     Region,
     RollupContribution,
@@ -62,11 +67,15 @@ from qitong.services.auth import Principal
 from qitong.services.context import Context
 
 Key = tuple[date, int, str, int]  # day, department (0: the center), category ("" none), region (0 none)
+SliceKey = tuple[date, str, str]  # day, dimension, member (the key of that dimension as text)
 Counts = dict[str, int]
+DIMENSIONS = ("department", "category", "region")  # the dimensions of kpi_slices
+KEY_COLUMNS = ("department_id", "category", "region_id")
 CENTER_LABEL = "中心直办"
 NOT_RECEIVED = frozenset({Status.submitted, Status.rejected, Status.merged})
 AT_CENTER = frozenset({Layer.board, Layer.center})
 AT_LEADERSHIP = frozenset({Layer.leader_meeting, Layer.county_committee})
+FINISHED = frozenset({Status.closed, Status.terminated})  # handling is over: 办结 or 终结
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,7 +102,9 @@ def contribution(x: TicketInputs, tz: ZoneInfo) -> dict[Key, Counts]:
         return at.astimezone(tz).date()
 
     if t.status not in NOT_RECEIVED:
-        out[(day(t.submitted_at), lead, cat, region)]["received"] += 1
+        r = out[(day(t.submitted_at), lead, cat, region)]
+        r["received"] += 1
+        r["received_finished"] += t.status in FINISHED
     for _, dept, at in x.leads:
         out[(day(at), dept, cat, region)]["dispatches"] += 1
     for by, at in x.returns:
@@ -159,35 +170,58 @@ def _key_of(r: RollupContribution) -> Key:
     return (r.day, r.department_id, r.category, r.region_id)
 
 
-def _by_month(rows: Mapping[Key, Counts]) -> dict[Key, Counts]:
-    out: dict[Key, Counts] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    for (d, dept, cat, region), v in rows.items():
-        m = out[(d.replace(day=1), dept, cat, region)]
+def _by_month(rows: Mapping[Any, Counts]) -> dict[Any, Counts]:
+    """Rows keyed by (day, ...) summed per (first day of the month, ...)."""
+    out: dict[Any, Counts] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for k, v in rows.items():
+        m = out[(k[0].replace(day=1), *k[1:])]
         for c in COUNTERS:
             m[c] += v[c]
     return dict(out)
 
 
-def _upsert_into(s: Session, table: Table, first: str, deltas: Mapping[Key, Counts]) -> None:
-    rows = [{first: k[0], "department_id": k[1], "category": k[2], "region_id": k[3], **deltas[k]}
-            for k in sorted(deltas) if any(deltas[k].values())]
+def _by_dimension(rows: Mapping[Key, Counts]) -> dict[SliceKey, Counts]:
+    """Rows keyed by (day, department, category, region) summed per (day, dimension, member): what
+    `kpi_slices` holds."""
+    out: dict[SliceKey, Counts] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for (d, dept, cat, region), v in rows.items():
+        for dim, member in (("department", str(dept)), ("category", cat), ("region", str(region))):
+            m = out[(d, dim, member)]
+            for c in COUNTERS:
+                m[c] += v[c]
+    return dict(out)
+
+
+def _row(columns: Sequence[str], k: tuple[Any, ...], v: Counts) -> dict[str, Any]:
+    return {**dict(zip(columns, k, strict=True)), **v}
+
+
+# (model, its key columns, what turns daily base rows into its rows): the order of the upserts
+def _tables() -> tuple[tuple[Any, tuple[str, ...], Any], ...]:
+    return ((KpiRollup, ("day", *KEY_COLUMNS), dict), (KpiRollupMonthly, ("month", *KEY_COLUMNS), _by_month),
+            (KpiSlice, ("day", "dimension", "member"), _by_dimension),
+            (KpiSliceMonthly, ("month", "dimension", "member"), lambda r: _by_month(_by_dimension(r))))
+
+
+def _upsert_into(s: Session, table: Table, columns: Sequence[str], deltas: Mapping[Any, Counts]) -> None:
+    rows = [_row(columns, k, deltas[k]) for k in sorted(deltas) if any(deltas[k].values())]
     if not rows:
         return
     dialect = s.get_bind().dialect.name
     ins = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     stmt = ins.on_conflict_do_update(
-        index_elements=[first, "department_id", "category", "region_id"],
+        index_elements=list(columns),
         set_={c: table.c[c] + ins.excluded[c] for c in COUNTERS},
     )
     s.execute(stmt, rows)
 
 
 def _upsert(s: Session, deltas: Mapping[Key, Counts]) -> None:
-    """Add `deltas` to the daily and the monthly rollup rows, creating them as needed; keys in one
-    order, daily table first, so concurrent actions cannot deadlock."""
+    """Add `deltas` to the daily and monthly rollup rows and to the daily and monthly slices, creating
+    them as needed; keys in one order, the tables in one order, so concurrent actions cannot deadlock."""
     if deltas:
-        _upsert_into(s, KpiRollup.__table__, "day", deltas)  # type: ignore[arg-type]
-        _upsert_into(s, KpiRollupMonthly.__table__, "month", _by_month(deltas))  # type: ignore[arg-type]
+        for model, columns, derive in _tables():
+            _upsert_into(s, model.__table__, columns, derive(deltas))
 
 
 def refresh_ticket(s: Session, ctx: Context, t: Ticket) -> None:
@@ -233,11 +267,11 @@ def rebuild_rollups(ctx: Context, batch: int = 2000) -> int:
     with ctx.sessions.begin() as s:
         if s.get_bind().dialect.name == "postgresql":
             s.execute(select(func.pg_advisory_xact_lock(6_0001)))
-            s.connection().exec_driver_sql(
-                "LOCK TABLE kpi_rollups, kpi_rollups_monthly, kpi_contributions IN EXCLUSIVE MODE")
+            s.connection().exec_driver_sql("LOCK TABLE kpi_rollups, kpi_rollups_monthly, kpi_slices, "
+                                           "kpi_slices_monthly, kpi_contributions IN EXCLUSIVE MODE")
         s.execute(delete(RollupContribution))
-        s.execute(delete(KpiRollup))
-        s.execute(delete(KpiRollupMonthly))
+        for model, _, _ in _tables():
+            s.execute(delete(model))
         last = 0
         while True:
             tickets = list(s.scalars(select(Ticket).where(Ticket.id > last).order_by(Ticket.id).limit(batch)))
@@ -255,25 +289,33 @@ def rebuild_rollups(ctx: Context, batch: int = 2000) -> int:
             if rows:
                 s.execute(insert(RollupContribution), rows)
             s.expunge_all()
-        for table, first, rows_ in ((KpiRollup, "day", total), (KpiRollupMonthly, "month", _by_month(total))):
+        for model, columns, derive in _tables():
+            rows_ = derive(dict(total))
             if rows_:
-                s.execute(insert(table), [{first: k[0], "department_id": k[1], "category": k[2], "region_id": k[3],
-                                           **v} for k, v in sorted(rows_.items())])
+                s.execute(insert(model), [_row(columns, k, v) for k, v in sorted(rows_.items())])
     return n
 
 
-def rollup_snapshot(ctx: Context) -> dict[str, dict[Key, Counts]]:
-    """Every non-zero row of the daily and monthly rollups (a moved share leaves zeros behind):
-    what the tests compare."""
-    out: dict[str, dict[Key, Counts]] = {"day": {}, "month": {}}
+SNAPSHOT_NAMES = ("day", "month", "slice_day", "slice_month")  # rollup_snapshot's keys, in _tables() order
+
+
+def rollup_snapshot(ctx: Context) -> dict[str, dict[tuple[Any, ...], Counts]]:
+    """Every non-zero row of the daily and monthly rollups and slices (a moved share leaves zeros
+    behind): what the tests compare."""
+    out: dict[str, dict[tuple[Any, ...], Counts]] = {name: {} for name in SNAPSHOT_NAMES}
     with ctx.sessions() as s:
-        tables: tuple[tuple[str, Any, str], ...] = (("day", KpiRollup, "day"), ("month", KpiRollupMonthly, "month"))
-        for name, table, first in tables:
-            for r in s.scalars(select(table)):
+        for name, (model, columns, _) in zip(SNAPSHOT_NAMES, _tables(), strict=True):
+            for r in s.scalars(select(model)):
                 counts = {c: getattr(r, c) for c in COUNTERS}
                 if any(counts.values()):
-                    out[name][(getattr(r, first), r.department_id, r.category, r.region_id)] = counts
+                    out[name][tuple(getattr(r, col) for col in columns)] = counts
     return out
+
+
+def slices_of(rows: Mapping[Key, Counts]) -> dict[SliceKey, Counts]:
+    """Daily base rows summed per (day, dimension, member), zero rows left out: what `kpi_slices` must
+    hold for them (the tests compare)."""
+    return {k: v for k, v in _by_dimension(rows).items() if any(v.values())}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,27 +379,124 @@ def parse_period(text: str) -> Period:
 
 
 BY = ("department", "region", "category", "county")
+Member = int | str  # a department or region id, or a category code
 
 
-def sums(s: Session, by: str, period: Period, where: Iterable[Any] = ()) -> dict[int | str, Counts]:
-    """Summed counters per key of `by` over the period: one indexed GROUP BY on the monthly
-    rollups when the period is whole months (months, quarters, years), else on the daily ones."""
+def _next_month(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
+def spans(period: Period, sliced: bool = False) -> list[tuple[Any, date, date]]:
+    """The period as rollup ranges: daily rows up to the first whole month, monthly rows for the
+    whole months, daily rows after the last; daily rows only when it holds no whole month. So a
+    year-long or open-ended period reads about twelve monthly rows per key a year, not 365 daily ones.
+    `sliced`: the ranges of kpi_slices / kpi_slices_monthly instead of kpi_rollups / kpi_rollups_monthly."""
+    daily, monthly = (KpiSlice, KpiSliceMonthly) if sliced else (KpiRollup, KpiRollupMonthly)
+    m1 = period.start if period.start.day == 1 else _next_month(period.start)
+    m2 = period.end.replace(day=1)
+    if m1 >= m2:
+        return [(daily, period.start, period.end)]
+    out: list[tuple[Any, date, date]] = []
+    if period.start < m1:
+        out.append((daily, period.start, m1))
+    out.append((monthly, m1, m2))
+    if m2 < period.end:
+        out.append((daily, m2, period.end))
+    return out
+
+
+def _first(table: Any) -> Any:
+    return table.month if table in (KpiRollupMonthly, KpiSliceMonthly) else table.day
+
+
+def _counts(values: Iterable[Any]) -> Counts:
+    return dict(zip(COUNTERS, (int(v) for v in values), strict=True))
+
+
+def _summed(s: Session, parts: Sequence[Any], keys: Sequence[str]) -> list[tuple[tuple[Any, ...], Counts]]:
+    """ONE statement: the UNION ALL of `parts` (rows of the columns `keys` and the counters), summed
+    per `keys`."""
+    u = parts[0].subquery() if len(parts) == 1 else union_all(*parts).subquery()
+    cols = [u.c[k] for k in keys]
+    stmt = select(*cols, *(func.coalesce(func.sum(u.c[c]), 0) for c in COUNTERS)).group_by(*cols)
+    return [(tuple(row[:len(keys)]), _counts(row[len(keys):])) for row in s.execute(stmt)]
+
+
+def breakdown(s: Session, period: Period, match: Mapping[str, int | str] | None = None,
+              dims: Sequence[str] = DIMENSIONS) -> dict[str, dict[Member, Counts]]:
+    """Summed counters per member of each dimension of `dims` (department, category, region) over the
+    period, non-zero members only: ONE statement, over the ranges of `spans`.
+
+    County-wide (no `match`): from the slices, whose rows per day (or month) are at most the number of
+    departments + categories + regions, however many tickets there are. Restricted to the rows whose key
+    columns equal `match` (e.g. {"department_id": 3}): one pass over those base rows (index-only scans of
+    the covering ix_kpi_rollups_dept_day, ix_kpi_rollups_region_day and their monthly twins), with
+    GROUPING SETS on PostgreSQL; on SQLite grouped by (department, category, region) and folded here."""
+    if unknown := [d for d in dims if d not in DIMENSIONS]:
+        raise InvalidInput(f"分组维度应为 {'、'.join(DIMENSIONS)} 之一：{unknown[0]}", field="by")
+    out: dict[str, dict[Member, Counts]] = {d: {} for d in dims}
+    if not match:
+        parts = [select(t.dimension, t.member, *(getattr(t, c) for c in COUNTERS))
+                 .where(_first(t) >= lo, _first(t) < hi, t.dimension.in_(list(dims)))
+                 for t, lo, hi in spans(period, sliced=True)]
+        for (dim, member), counts in _summed(s, parts, ("dimension", "member")):
+            if any(counts.values()):
+                out[dim][member if dim == "category" else int(member)] = counts
+        return out
+    parts = [select(*(getattr(t, k) for k in KEY_COLUMNS), *(getattr(t, c) for c in COUNTERS))
+             .where(_first(t) >= lo, _first(t) < hi, *(getattr(t, k) == v for k, v in match.items()))
+             for t, lo, hi in spans(period)]
+    if s.get_bind().dialect.name == "postgresql":
+        # one pass, GROUPING SETS ((department_id), (category), (region_id)): a row per member; the key
+        # columns never hold NULL, so the one that is not NULL in a result row names its dimension
+        u = parts[0].subquery() if len(parts) == 1 else union_all(*parts).subquery()
+        pairs = list(zip(DIMENSIONS, KEY_COLUMNS, strict=True))
+        cols = [u.c[k] if d in dims else null().label(k) for d, k in pairs]  # a dimension not asked: NULL
+        stmt = (select(*cols, *(func.coalesce(func.sum(u.c[c]), 0) for c in COUNTERS))
+                .group_by(func.grouping_sets(*(u.c[k] for d, k in pairs if d in dims))))
+        for row in s.execute(stmt):
+            counts = _counts(row[len(KEY_COLUMNS):])
+            dim, member = next((d, m) for d, m in zip(DIMENSIONS, row, strict=False) if m is not None)
+            if any(counts.values()):
+                out[dim][member] = counts
+        return out
+    # elsewhere (SQLite, the small embedded default): grouped by the three key columns, folded here
+    for key, counts in _summed(s, parts, KEY_COLUMNS):
+        for dim, member in zip(DIMENSIONS, key, strict=True):
+            if dim in out:
+                acc = out[dim].setdefault(member, dict.fromkeys(COUNTERS, 0))
+                for c in COUNTERS:
+                    acc[c] += counts[c]
+    return {d: {k: v for k, v in rows.items() if any(v.values())} for d, rows in out.items()}
+
+
+def sums(s: Session, by: str, period: Period, match: Mapping[str, int | str] | None = None) -> dict[int | str, Counts]:
+    """Summed counters per key of `by` (department, region, category, or the county: one row) over the
+    period, restricted to the rows whose key columns equal `match` (e.g. {"department_id": 3}): ONE
+    statement (`breakdown`: the slices county-wide, the base rows in a scope)."""
     if by not in BY:
         raise InvalidInput(f"分组维度应为 {'、'.join(BY)} 之一", field="by")
-    table: Any = KpiRollupMonthly if period.start.day == 1 and period.end.day == 1 else KpiRollup
-    first = table.month if table is KpiRollupMonthly else table.day
-    cols = [func.coalesce(func.sum(getattr(table, c)), 0) for c in COUNTERS]
-    stmt = select(*cols).where(first >= period.start, first < period.end, *where)
-    if by == "county":
-        row = s.execute(stmt).one()
-        return {"county": dict(zip(COUNTERS, (int(v) for v in row), strict=True))}
-    col = {"department": table.department_id, "region": table.region_id, "category": table.category}[by]
-    out: dict[int | str, Counts] = {}
-    for row in s.execute(stmt.add_columns(col).group_by(col)):
-        counts = dict(zip(COUNTERS, (int(v) for v in row[:-1]), strict=True))
-        if any(counts.values()):
-            out[row[-1]] = counts
-    return out
+    if by != "county":
+        return breakdown(s, period, match, (by,))[by]
+    county = dict.fromkeys(COUNTERS, 0)
+    for counts in breakdown(s, period, match, ("department",))["department"].values():
+        for c in COUNTERS:
+            county[c] += counts[c]
+    return {"county": county}
+
+
+def daily_sums(s: Session, start: date, end: date, match: Mapping[str, int | str] | None = None) -> dict[date, Counts]:
+    """Summed counters per local day in [start, end): ONE grouped statement (what the dashboard's weekly
+    trend reads), over the department slices county-wide (one row per department and day), over the
+    base rows in `match` otherwise."""
+    if match:
+        t: Any = KpiRollup
+        conds = [getattr(t, k) == v for k, v in match.items()]
+    else:
+        t, conds = KpiSlice, [KpiSlice.dimension == "department"]
+    stmt = (select(t.day, *(func.coalesce(func.sum(getattr(t, c)), 0) for c in COUNTERS))
+            .where(t.day >= start, t.day < end, *conds).group_by(t.day))
+    return {row[0]: _counts(row[1:]) for row in s.execute(stmt)}
 
 
 def _labels(s: Session, by: str, keys: Iterable[int | str]) -> dict[int | str, str]:
@@ -482,6 +621,7 @@ def annual_ranking(ctx: Context, year: int) -> RedBlack:
     return RedBlack(p, red, black, ranking)
 
 
-__all__ = ["BY", "CENTER_LABEL", "KPI_LABELS", "KpiRow", "Period", "RedBlack", "after_ticket_action", "annual_ranking",
-           "contribution", "get_weights", "kpis", "kpis_in", "month", "parse_period", "quarter", "rebuild_rollups",
-           "red_black", "refresh_ticket", "rollup_snapshot", "set_weights", "sums", "year_"]
+__all__ = ["BY", "CENTER_LABEL", "DIMENSIONS", "KPI_LABELS", "KpiRow", "Period", "RedBlack", "after_ticket_action",
+           "annual_ranking", "breakdown", "contribution", "daily_sums", "get_weights", "kpis", "kpis_in", "month",
+           "parse_period", "quarter", "rebuild_rollups", "red_black", "refresh_ticket", "rollup_snapshot",
+           "set_weights", "slices_of", "spans", "sums", "year_"]

@@ -25,6 +25,7 @@ class Counters:
     """The counters (domain.evaluation.kpi.COUNTERS), shared by the rollup tables."""
 
     received: Mapped[int] = _counter()
+    received_finished: Mapped[int] = _counter()
     dispatches: Mapped[int] = _counter()
     returns: Mapped[int] = _counter()
     closed: Mapped[int] = _counter()
@@ -42,9 +43,18 @@ class Counters:
     dissatisfied: Mapped[int] = _counter()
 
 
+def _scoped_index(name: str, column: str, first: str) -> Index:
+    """(column, first) covering the other key columns and the counters on PostgreSQL (INCLUDE), so a
+    department's or a region's dashboard reads its rows by an index-only scan instead of visiting one
+    heap page per row (docs/evaluation.md "Dashboards"); a plain index elsewhere."""
+    others = [c for c in ("department_id", "category", "region_id") if c != column]
+    return Index(name, column, first, postgresql_include=[*others, *COUNTERS])
+
+
 class KpiRollup(Counters, Base):
     __tablename__ = "kpi_rollups"
-    __table_args__ = (Index("ix_kpi_rollups_dept_day", "department_id", "day"),)
+    __table_args__ = (_scoped_index("ix_kpi_rollups_dept_day", "department_id", "day"),
+                      _scoped_index("ix_kpi_rollups_region_day", "region_id", "day"))
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     department_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     category: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -56,10 +66,36 @@ class KpiRollupMonthly(Counters, Base):
     what the KPI queries read for whole months, quarters and years."""
 
     __tablename__ = "kpi_rollups_monthly"
+    __table_args__ = (_scoped_index("ix_kpi_rollups_monthly_dept_month", "department_id", "month"),
+                      _scoped_index("ix_kpi_rollups_monthly_region_month", "region_id", "month"))
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     department_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     category: Mapped[str] = mapped_column(String(32), primary_key=True)
     region_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+class KpiSlice(Counters, Base):
+    """The daily rollups summed over all but one key (issue 6, docs/evaluation.md "Dashboards"): one row
+    per day and member of each dimension — `department` (member: the department id as text, "0" the
+    center), `category` (the category code, "" none) and `region` (the region id as text, "0" none).
+    Kept by the same upsert as `kpi_rollups`, in the same transaction, so it always equals them summed
+    (tests/service/test_rollups.py). The county-wide figures read these: about departments + categories
+    + regions rows a day, however many tickets a day brings, where `kpi_rollups` holds up to one row a
+    day for every department × category × region combination in use."""
+
+    __tablename__ = "kpi_slices"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class KpiSliceMonthly(Counters, Base):
+    """`kpi_slices` per calendar month (`month` is its first day)."""
+
+    __tablename__ = "kpi_slices_monthly"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class RollupContribution(Counters, Base):
@@ -75,7 +111,8 @@ class RollupContribution(Counters, Base):
     region_id: Mapped[int]
 
 
-assert all(c in t.__table__.c for t in (KpiRollup, KpiRollupMonthly, RollupContribution) for c in COUNTERS)
+assert all(c in t.__table__.c for t in (KpiRollup, KpiRollupMonthly, KpiSlice, KpiSliceMonthly, RollupContribution)
+           for c in COUNTERS)
 
 
 class EvaluationSetting(Base):

@@ -13,6 +13,7 @@ from qitong.domain.errors import InvalidInput
 
 COUNTERS: tuple[str, ...] = (
     "received",  # 受理量: taken in by the center (not rejected, not merged), on the day it came in
+    "received_finished",  # of those received that day, the ones now closed or terminated (办结率's numerator)
     "dispatches",  # lead-unit assignments, on the day and to the department they were made
     "returns",  # 退回, on the day and by the department that returned the ticket
     "closed",  # 办结量, on the closing day, charged to the final lead unit ("0": the center itself)
@@ -140,8 +141,8 @@ def rank(scores: Mapping[int | str, tuple[str, float | None]]) -> list[Ranked]:
 
 
 def red_black(ranked: list[Ranked], size: int = 3) -> tuple[list[Ranked], list[Ranked]]:
-    """红黑榜: the best `size` and the worst `size` of the ranked (no overlap when few are ranked)."""
+    """红黑榜: the best `size` and the worst `size` of the ranked, worst first; with fewer than
+    2 × `size` ranked, half of them each (an odd one out in the middle), so no unit is on both."""
     scored = [r for r in ranked if r.index is not None]
-    red = scored[:size]
-    black = [r for r in reversed(scored[len(red):])][:size]
-    return red, black
+    n = min(size, len(scored) // 2)
+    return scored[:n], list(reversed(scored[len(scored) - n:])) if n else []

@@ -199,3 +199,13 @@ def common_problems(ctx: Context, months: int = 6, until: date | None = None, li
                     "trend": [{"month": m, "count": c.by_month.get(m, 0)} for m in labels],
                     "warning": warn.message if warn else None, "growth": warn.growth if warn else None})
     return out
+
+
+def get_case(ctx: Context, p: Principal, case_id: int) -> dict[str, Any]:
+    """One case for its page: a published case for anyone signed in; a draft only for the center and
+    oversight roles. With who proposed and who reviewed it (the page offers publishing to others only)."""
+    with ctx.sessions() as s:
+        c = s.get(TypicalCase, case_id)
+        if c is None or (c.status != CaseStatus.published and p.actor.role not in DRAFT_READERS):
+            raise NotFound(f"案例 {case_id} 不存在或尚未发布", field="case_id")
+        return {**_dict(c), "created_by_id": c.created_by_id, "reviewed_by_id": c.reviewed_by_id}

@@ -293,3 +293,37 @@ def list_appeals(ctx: Context, p: Principal, status: AppealStatus | None = None)
         stmt = stmt.where(RatingAppeal.status == status)
     with ctx.sessions() as s:
         return [_appeal_dict(a) for a in s.scalars(stmt)]
+
+
+# ---------------------------------------------------------------------------------------------
+# for the pages (web/pages/evaluation.py): appeals with their ticket, unit and rating; filing by round
+
+
+def appeals_with_context(ctx: Context, p: Principal, status: AppealStatus | None = None) -> list[dict[str, Any]]:
+    """`list_appeals` with the ticket's number and title, the unit's name and the rating, newest first."""
+    stmt = (select(RatingAppeal, Ticket.number, Ticket.title, Department.name, Rating.round, Rating.result)
+            .join(Ticket, Ticket.id == RatingAppeal.ticket_id)
+            .join(Rating, Rating.id == RatingAppeal.rating_id)
+            .outerjoin(Department, Department.id == RatingAppeal.department_id)
+            .order_by(RatingAppeal.id.desc()))
+    if p.actor.role in DEPARTMENT_ROLES:
+        stmt = stmt.where(RatingAppeal.department_id == p.actor.department_id)
+    else:
+        _require(p, READ_ROLES, "查看评价申诉")
+    if status is not None:
+        stmt = stmt.where(RatingAppeal.status == status)
+    with ctx.sessions() as s:
+        return [{**_appeal_dict(a), "number": number, "title": title, "department": dept or "",
+                 "round": rnd, "result": result, "rating_label": RATING_LABELS.get(result, "")}
+                for a, number, title, dept, rnd, result in s.execute(stmt)]
+
+
+def file_appeal_for_round(ctx: Context, p: Principal, ticket_id: int, round_: int, reason: str) -> dict[str, Any]:
+    """The ticket page names the rating by its round; the appeal is the same as `file_appeal`."""
+    _require(p, DEPARTMENT_ROLES, "提出评价申诉")
+    with ctx.sessions() as s:
+        rating_id = s.scalar(select(Rating.id).where(Rating.ticket_id == ticket_id, Rating.round == round_)
+                             .order_by(Rating.id.desc()).limit(1))
+    if rating_id is None:
+        raise NotFound(f"该工单第 {round_} 轮没有评价", field="round")
+    return file_appeal(ctx, p, rating_id, reason)

@@ -193,3 +193,13 @@ def stored(ctx: Context, p: Principal, kind: str, period: str, fmt: str) -> byte
     with ctx.sessions() as s:
         run = s.scalar(select(ReportRun).where(ReportRun.report == kind, ReportRun.period == period))
         return None if run is None else (run.pdf if fmt == "pdf" else run.xlsx)
+
+
+def runs(ctx: Context, p: Principal) -> list[dict[str, Any]]:
+    """The stored (scheduled) reports, newest first, without their files."""
+    if p.actor.role not in READERS:
+        raise Forbidden("您的角色不能查看分析报告", field="role")
+    with ctx.sessions() as s:
+        rows = s.execute(select(ReportRun.report, ReportRun.period, ReportRun.generated_at)
+                         .order_by(ReportRun.generated_at.desc(), ReportRun.id.desc())).all()
+    return [{"report": r, "period": per, "generated_at": at} for r, per, at in rows]

@@ -71,4 +71,16 @@ class Settings(BaseSettings):
     # form comes preselected; the periodic retrain needs this many closed tickets
     routing_model_path: Path = Path("var/models/routing.joblib")
     routing_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
+    # auto-dispatch (docs/routing.md): off by default; when on, a ticket is dispatched right after it is
+    # accepted if the pick's confidence is at or above this second threshold
+    routing_autodispatch: bool = False
+    routing_autodispatch_threshold: float = Field(default=0.9, ge=0.0, le=1.0)
     routing_min_training: int = 30
+    # near-duplicates (docs/duplicates.md): the exact bigram Jaccard at which two tickets are the same
+    # matter; "recent" = finished within this many days (open tickets always count); a concentrated
+    # report = near-duplicates from this many enterprises within this many days; hot topics look back
+    duplicate_threshold: float = Field(default=0.4, gt=0.0, le=1.0)
+    duplicate_recent_days: int = Field(default=90, ge=1)
+    concentrated_enterprises: int = Field(default=3, ge=2)
+    concentrated_window_days: int = Field(default=7, ge=1)
+    hot_topic_days: int = Field(default=30, ge=1)

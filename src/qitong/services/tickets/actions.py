@@ -56,8 +56,10 @@ def perform(
     payload: ActionPayload | None = None,
     *,
     if_match: int | None = None,
+    extra: Effect | None = None,
 ) -> int:
-    """Carry out `action` on a ticket; returns the ticket's new version."""
+    """Carry out `action` on a ticket; returns the ticket's new version. `extra` runs after the
+    action's own effect, in the same transaction (a dispute ruling, auto-dispatch: audit data)."""
     from qitong.services.tickets.effects import EFFECTS, after_effects
 
     payload = payload or ActionPayload()
@@ -82,6 +84,8 @@ def perform(
             sched = Scheduler(ctx.calendars.get(s), ctx.policy, ctx.profile_for(t.ticket_type))
             op = Op(s, ctx, p, t, action, payload, now, sched, target)
             EFFECTS.get(action, _no_effect)(op)
+            if extra is not None:
+                extra(op)
             status_before = t.status
             t.status = op.target
             if op.target != status_before or action in _RESTAGE:
@@ -104,9 +108,14 @@ def perform(
                 data={**payload.as_audit(), **op.data},
             )
             after_effects(op, status_before, ev.seq)
-            return t.version
+            version = t.version
     except StaleDataError:
         raise StaleVersion("工单已被他人同时更新，请刷新后重试", field="If-Match") from None
+    if action == Action.accept and ctx.settings.routing_autodispatch:
+        from qitong.services.routing.autodispatch import after_accept
+
+        version = after_accept(ctx, ticket_id) or version  # its own transaction, docs/routing.md
+    return version
 
 
 # actions that keep the status but restart its clock

@@ -1,5 +1,6 @@
-"""系统管理 (admin only): departments, users and roles, the time-limit profiles (read only: they are
-set by environment variables), the holiday overrides. Each change goes through a service that audits it."""
+"""系统管理 (admin only): departments (create, edit, turn off), users and roles (create, change role and
+unit, reset the password, turn off), the time-limit profiles (read only: they are set by environment
+variables), the holiday overrides. Each change goes through a service that audits it."""
 
 from __future__ import annotations
 
@@ -12,11 +13,20 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
 from qitong.db.models import DepartmentKind
-from qitong.domain.errors import DomainError, InvalidInput
+from qitong.domain.errors import DomainError, InvalidInput, NotFound
 from qitong.domain.tickets.vocab import COMPLEXITY_LABELS, Complexity
 from qitong.domain.timelimits import PROFILES
 from qitong.services import calendar as cal_service
-from qitong.services.admin import org_lists, require_admin, set_user_active
+from qitong.services.admin import (
+    DepartmentUpdate,
+    UserUpdate,
+    org_lists,
+    require_admin,
+    reset_password,
+    set_user_active,
+    update_department,
+    update_user,
+)
 from qitong.services.auth import Principal
 from qitong.services.org import DepartmentCreate, UserCreate, create_department, create_user
 from qitong.web.deps import Ctx
@@ -34,7 +44,8 @@ KIND_LABELS = {DepartmentKind.center: "企业综合服务中心", DepartmentKind
 LABELS = {"code": "单位代码", "name": "单位名称", "short_name": "简称", "kind": "单位类别", "tier": "层级",
           "parent_id": "上级单位", "username": "用户名", "display_name": "姓名", "password": "初始密码",
           "role": "角色", "department_id": "所属单位", "enterprise_id": "绑定企业", "phone": "手机号",
-          "day": "日期", "year": "年份", "days_off": "放假日期", "workdays": "调休上班日期", "note": "说明"}
+          "day": "日期", "year": "年份", "days_off": "放假日期", "workdays": "调休上班日期", "note": "说明",
+          "region_id": "所属区划", "active": "状态"}
 TABS = (("departments", "单位管理", "building"), ("users", "用户与角色", "users"),
         ("timelimits", "办理时限", "clock"), ("calendar", "节假日安排", "calendar"))
 
@@ -98,6 +109,39 @@ def department_create(request: Request, ctx: Ctx, me: Admin, form: PostedForm) -
     return RedirectResponse("/admin/departments", status_code=303)
 
 
+def _department_of(lists: Any, department_id: int) -> dict[str, Any]:
+    d = next((d for d in lists.departments if d["id"] == department_id), None)
+    if d is None:
+        raise NotFound(f"单位 {department_id} 不存在", field="department_id")
+    return dict(d)
+
+
+def _department_page(request: Request, ctx: Ctx, me: Principal, department_id: int, values: dict[str, Any] | None,
+                     error: DomainError | None = None) -> Response:
+    lists = org_lists(ctx, me)
+    d = _department_of(lists, department_id)
+    return _page(request, "department_edit", {"lists": lists, "d": d, "values": values or d, "error": error,
+                                              "tab": "departments"}, status=status_of(error) if error else 200)
+
+
+@router.get("/departments/{department_id}", name="admin_department_edit")
+def department_edit(request: Request, ctx: Ctx, me: Admin, department_id: int) -> Response:
+    return _department_page(request, ctx, me, department_id, None)
+
+
+@router.post("/departments/{department_id}", name="admin_department_update")
+def department_update(request: Request, ctx: Ctx, me: Admin, department_id: int, form: PostedForm) -> Response:
+    values = form_values(form)
+    active = values.get("active") == "1"
+    data = {k: values.get(k) for k in ("name", "short_name", "tier", "parent_id", "region_id")}
+    try:
+        d = update_department(ctx, me, department_id, _model(DepartmentUpdate, {**data, "active": active}))
+    except DomainError as e:
+        return _department_page(request, ctx, me, department_id, {**values, "active": active}, e)
+    flash(request, f"已保存单位：{d['name']}{'' if d['active'] else '（已停用）'}")
+    return RedirectResponse("/admin/departments", status_code=303)
+
+
 # ------------------------------------------------------------------------------------------- users
 
 
@@ -125,6 +169,45 @@ def user_active(request: Request, ctx: Ctx, me: Admin, user_id: int, form: Poste
     u = set_user_active(ctx, me, user_id, active)
     flash(request, f"已{'启用' if active else '停用'}账号：{u['display_name']}（{u['username']}）")
     return RedirectResponse("/admin/users", status_code=303)
+
+
+def _user_page(request: Request, ctx: Ctx, me: Principal, user_id: int, values: dict[str, Any] | None,
+               error: DomainError | None = None, password: str | None = None) -> Response:
+    lists = org_lists(ctx, me)
+    u = next((u for u in lists.users if u["id"] == user_id), None)
+    if u is None:
+        raise NotFound(f"用户 {user_id} 不存在", field="user_id")
+    out = _page(request, "user_edit", {"lists": lists, "u": u, "values": values or u, "error": error,
+                                       "password": password, "tab": "users"},
+                status=status_of(error) if error else 200)
+    if password is not None:  # shown once: not kept by the browser or a proxy
+        out.headers["Cache-Control"] = "no-store"
+    return out
+
+
+@router.get("/users/{user_id}", name="admin_user_edit")
+def user_edit(request: Request, ctx: Ctx, me: Admin, user_id: int) -> Response:
+    return _user_page(request, ctx, me, user_id, None)
+
+
+@router.post("/users/{user_id}", name="admin_user_update")
+def user_update(request: Request, ctx: Ctx, me: Admin, user_id: int, form: PostedForm) -> Response:
+    values = form_values(form)
+    try:
+        u = update_user(ctx, me, user_id, _model(UserUpdate, {k: values.get(k) for k in (
+            "display_name", "role", "department_id", "enterprise_id", "phone")}))
+    except DomainError as e:
+        return _user_page(request, ctx, me, user_id, values, e)
+    flash(request, f"已保存用户：{u['display_name']}（{u['username']}）")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{user_id}/password", name="admin_user_password")
+def user_password(request: Request, ctx: Ctx, me: Admin, user_id: int, form: PostedForm) -> Response:
+    """The temporary password is in this response only (never in the cookie: the session is signed,
+    not encrypted)."""
+    _u, password = reset_password(ctx, me, user_id)
+    return _user_page(request, ctx, me, user_id, None, password=password)
 
 
 # -------------------------------------------------------------------------------------- time limits

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from qitong.domain.errors import InvalidInput
 from qitong.domain.tickets.lifecycle import ACTIONS, Action
+from qitong.services.routing.autodispatch import form_pick
 from qitong.services.tickets import attachments
 from qitong.services.tickets.actions import perform
 from qitong.services.tickets.views import ticket_page
@@ -35,7 +36,8 @@ def _page(request: Request, ctx: Ctx, me: PageUser, ticket_id: int, status: int 
     return render(request, "tickets/detail.html", {
         "t": page.detail, "timeline_events": page.timeline, "choices": page.choices,
         "units": {u.id: u.name for u in page.choices.units},
-        "forms": action_forms(page.detail["allowed_actions"]), "open_action": None, "values": {}, **extra,
+        "forms": action_forms(page.detail["allowed_actions"]), "open_action": None, "values": {},
+        "routing": page.routing, "pick": form_pick(ctx, page.routing, ticket_id), **extra,  # the dispatch form
     }, status=status)
 
 

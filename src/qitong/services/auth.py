@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from qitong.db.models import ApiToken, User
-from qitong.domain.errors import InvalidInput, Unauthenticated
+from qitong.domain.errors import Forbidden, InvalidInput, Unauthenticated
 from qitong.domain.tickets.access import Actor
 from qitong.domain.tickets.lifecycle import Role
 from qitong.services.audit import Who, record
@@ -43,6 +43,8 @@ class Principal:
     actor: Actor
     username: str
     display_name: str
+    # after an administrator's reset: only the change-password form until the user picks their own
+    must_change_password: bool = False
 
     @property
     def who(self) -> Who:
@@ -57,7 +59,8 @@ def operator() -> Principal:
 
 def principal_of(u: User) -> Principal:
     return Principal(
-        Actor(u.id, u.role, u.department_id, u.enterprise_id), u.username, u.display_name
+        Actor(u.id, u.role, u.department_id, u.enterprise_id), u.username, u.display_name,
+        must_change_password=u.must_change_password,
     )
 
 
@@ -73,6 +76,8 @@ def authenticate(ctx: Context, username: str, password: str) -> Principal:
 
 def issue_token(ctx: Context, username: str, password: str) -> tuple[str, Principal]:
     p = authenticate(ctx, username, password)
+    if p.must_change_password:
+        raise Forbidden("该账号正在使用管理员重置的临时密码，请先登录网页修改密码后再使用接口", field="password")
     token = secrets.token_urlsafe(32)
     now = ctx.clock.now()
     with ctx.sessions.begin() as s:
@@ -113,3 +118,26 @@ def revoke_token(ctx: Context, token: str) -> None:
 
 def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def change_password(ctx: Context, p: Principal, current: str, new: str, confirm: str) -> None:
+    """The user's own change: the current password proves it is them; the new one must differ."""
+    if not current:
+        raise InvalidInput("请输入当前密码", field="current")
+    if new != confirm:
+        raise InvalidInput("两次输入的新密码不一致", field="confirm")
+    if new == current:
+        raise InvalidInput("新密码不能与当前密码相同", field="password")
+    if not (any(c.isalpha() for c in new) and any(c.isdigit() for c in new)):
+        raise InvalidInput("新密码须同时包含字母和数字", field="password")
+    digest = hash_password(new)  # length checked here
+    now = ctx.clock.now()
+    with ctx.sessions.begin() as s:
+        u = s.get(User, p.actor.user_id)
+        if u is None or not u.active:
+            raise Unauthenticated("账号不存在或已停用", field="session")
+        if not check_password(u.password_hash, current):
+            raise InvalidInput("当前密码不正确", field="current")
+        u.password_hash = digest
+        u.must_change_password = False
+        record(s, p.who, at=now, entity="user", entity_id=u.id, action="password_change")

@@ -9,12 +9,12 @@ from fastapi.responses import RedirectResponse
 
 from qitong.domain.errors import DomainError, InvalidInput, NotFound, Unauthenticated
 from qitong.domain.tickets.lifecycle import Role
-from qitong.services import signin
+from qitong.services import auth, signin
 from qitong.web.deps import Ctx
 from qitong.web.pages import session
 from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
-from qitong.web.pages.session import MaybeUser
+from qitong.web.pages.session import MaybeUser, PageUser
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -54,6 +54,8 @@ def login(
             "next": _safe_next(next) or "", "tab": "password", "error": e.message,
             "values": {"username": username}}, status=422)
     session.start(request, p)
+    if p.must_change_password:
+        return RedirectResponse("/account/password", status_code=303)
     return RedirectResponse(_safe_next(next) or home_of(p.actor.role), status_code=303)
 
 
@@ -95,3 +97,23 @@ def logout(request: Request) -> Response:
     session.end(request)
     session.flash(request, "您已安全退出")
     return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/account/password", name="account_password")
+def password_page(request: Request, me: PageUser) -> Response:
+    return render(request, "auth/password.html", {"me": me})
+
+
+@router.post("/account/password", name="account_password_post")
+def change_password(
+    request: Request, ctx: Ctx, me: PageUser, current: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "", confirm: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        auth.change_password(ctx, me, current, password, confirm)
+    except InvalidInput as e:
+        return render(request, "auth/password.html", {"me": me, "error": e.message}, status=422)
+    # the session carries the principal read at sign-in: begin a fresh one without the flag
+    session.start(request, signin.principal_for_user(ctx, me.actor.user_id))
+    session.flash(request, "密码已修改")
+    return RedirectResponse(home_of(me.actor.role), status_code=303)

@@ -19,7 +19,7 @@ from qitong.domain.tickets.lifecycle import ACTIONS, STATUS_LABELS, Action
 from qitong.web.errors import STATUS
 from qitong.web.pages.forms import form_values
 from qitong.web.pages.render import render
-from qitong.web.pages.session import check_csrf
+from qitong.web.pages.session import MustChangePassword, check_csrf
 
 TITLES = {
     400: "请求有误",
@@ -99,6 +99,8 @@ class PageRoute(APIRoute):
                 response = await original(request)
             except Unauthenticated:
                 response = login_redirect(request)
+            except MustChangePassword:
+                response = RedirectResponse("/account/password", status_code=303)
             except DomainError as e:
                 response = await error_page(request, status_of(e), e.message, e)
             except RequestValidationError as e:

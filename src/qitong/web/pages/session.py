@@ -58,10 +58,20 @@ def current_user(request: Request) -> Principal | None:
     return p
 
 
+class MustChangePassword(Exception):
+    """A signed-in user still on an administrator's temporary password: every page but the change
+    form and sign-out sends them there."""
+
+
+PASSWORD_PATHS = frozenset({"/account/password", "/logout"})
+
+
 def require_user(request: Request) -> Principal:
     p = current_user(request)
     if p is None:
         raise Unauthenticated("请先登录", field="session")
+    if p.must_change_password and request.url.path not in PASSWORD_PATHS:
+        raise MustChangePassword
     return p
 
 

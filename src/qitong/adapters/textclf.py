@@ -1,6 +1,7 @@
-"""The routing classifier: TF-IDF over character uni- and bigrams of the normalised text, a linear SVM
-per head (ticket type, category, lead department), calibrated to probabilities, explained by the
-n-grams that weighed most for the predicted class. Persisted with joblib.
+"""The routing classifier: TF-IDF over character uni- and bigrams of the normalised text, plus a second,
+half-weighted block of the same over the text's opening (the title, `lead`), a linear SVM per head
+(ticket type, category, lead department), calibrated to probabilities, explained by the n-grams that
+weighed most for the predicted class. Persisted with joblib.
 
 Character n-grams instead of a word segmenter: on the 12345-style messages they score as well as jieba
 words (docs/routing.md has the figures) and need no dictionary to maintain. A model file is a pickle:
@@ -18,14 +19,16 @@ from typing import Any
 
 import joblib
 import numpy as np
+from scipy import sparse as sp  # type: ignore[import-untyped]
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
-from qitong.domain.routing.text import normalize
+from qitong.domain.routing.text import lead, normalize
 
-FORMAT = 1
+FORMAT = 2  # 2: the opening block (lead) joined the features; a format-1 file loads as no model
+LEAD_WEIGHT = 0.5  # the opening block's share: its vector is L2-normalised, then scaled by this
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ class TextClassifier:
             preprocessor=normalize, analyzer="char", ngram_range=(1, ngram_max), sublinear_tf=True,
             dtype=np.float32,
         )
+        self.lead_vectorizer = TfidfVectorizer(
+            preprocessor=lead, analyzer="char", ngram_range=(1, ngram_max), sublinear_tf=True, dtype=np.float32,
+        )
         self.c = c
         self.svm: LinearSVC | None = None
         self.calibrated: CalibratedClassifierCV | None = None
@@ -56,12 +62,14 @@ class TextClassifier:
         self._intercept: np.ndarray[Any, Any] | None = None
         self._cal: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] | None = None
         self._analyze: Any = None
+        self._analyze_lead: Any = None
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextClassifier:
         counts = Counter(labels)
         if len(counts) < 2:
             raise ValueError("训练数据至少需要两个不同的类别")
-        x = self.vectorizer.fit_transform(texts)
+        x = sp.hstack([self.vectorizer.fit_transform(texts), LEAD_WEIGHT * self.lead_vectorizer.fit_transform(texts)],
+                      format="csr")
         y = np.asarray(labels)
         folds = min(3, min(counts.values()))
         svm = LinearSVC(C=self.c, class_weight="balanced")
@@ -74,7 +82,8 @@ class TextClassifier:
             self.calibrated, self.svm, self._cal = None, svm.fit(x, y), None
         assert self.svm is not None
         self.classes = [str(c) for c in self.svm.classes_]
-        self._names = self.vectorizer.get_feature_names_out()
+        self._names = np.concatenate([self.vectorizer.get_feature_names_out(),
+                                      self.lead_vectorizer.get_feature_names_out()])
         coef, icpt = self.svm.coef_, np.atleast_1d(self.svm.intercept_)
         if coef.shape[0] == 1:
             coef, icpt = np.vstack([-coef, coef]), np.concatenate([-icpt, icpt])
@@ -92,21 +101,24 @@ class TextClassifier:
             scores = np.hstack([-scores.T, scores.T])
         return _softmax(scores)
 
+    def transform(self, texts: Sequence[str]) -> Any:
+        """scikit-learn's feature matrix: the whole text's tf-idf, then the opening's × LEAD_WEIGHT."""
+        return sp.hstack([self.vectorizer.transform(texts), LEAD_WEIGHT * self.lead_vectorizer.transform(texts)],
+                         format="csr")
+
     def predict(self, texts: Sequence[str]) -> list[str]:
-        p = self._proba(self.vectorizer.transform(texts))
+        p = self._proba(self.transform(texts))
         return [self.classes[i] for i in p.argmax(axis=1)]
 
     def _features(self, text: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """The text's tf-idf vector as (feature indices, values): sublinear tf × idf, L2-normalised."""
-        if self._analyze is None:
+        """The text's feature vector as (feature indices, values), as `transform` computes it."""
+        if self._analyze is None or self._analyze_lead is None:
             self._analyze = self.vectorizer.build_analyzer()
-        vocab = self.vectorizer.vocabulary_
-        pairs = [(vocab[g], n) for g, n in Counter(self._analyze(text)).items() if g in vocab]
-        idx = np.fromiter((j for j, _ in pairs), dtype=np.int64, count=len(pairs))
-        tf = np.fromiter((n for _, n in pairs), dtype=np.float64, count=len(pairs))
-        v = (1.0 + np.log(tf)) * self.vectorizer.idf_[idx]
-        norm = float(np.sqrt(v @ v))
-        return idx, (v / norm if norm else v)
+            self._analyze_lead = self.lead_vectorizer.build_analyzer()
+        idx, v = _tfidf(self.vectorizer, self._analyze(text))
+        lidx, lv = _tfidf(self.lead_vectorizer, self._analyze_lead(text))
+        offset = len(self.vectorizer.idf_)
+        return np.concatenate([idx, lidx + offset]), np.concatenate([v, LEAD_WEIGHT * lv])
 
     def _proba_one(self, idx: np.ndarray[Any, Any], v: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         assert self._coef is not None and self._intercept is not None
@@ -131,17 +143,33 @@ class TextClassifier:
                 for i in order]
 
     def _explain(self, idx: np.ndarray[Any, Any], v: np.ndarray[Any, Any], cls: int, n: int) -> tuple[str, ...]:
-        """The n-grams of this text with the largest weight × tf-idf towards class `cls`."""
+        """The n-grams of this text with the largest weight × tf-idf towards class `cls` (an n-gram in both
+        the whole text and its opening counts once, with both contributions)."""
         assert self._coef is not None and self._names is not None
         contrib = v * self._coef[cls, idx]
-        best = np.argsort(-contrib)[: n * 3]
-        words = [str(self._names[idx[j]]) for j in best if contrib[j] > 0 and str(self._names[idx[j]]).strip()]
+        best = np.argsort(-contrib)[: n * 6]
+        total: dict[str, float] = {}
+        for j in best:
+            if contrib[j] > 0 and (w := str(self._names[idx[j]])).strip():
+                total[w] = total.get(w, 0.0) + float(contrib[j])
+        words = sorted(total, key=lambda w: -total[w])
         return tuple(_drop_covered(words)[:n])
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_analyze"] = None  # rebuilt on first use after loading
+        state["_analyze"] = state["_analyze_lead"] = None  # rebuilt on first use after loading
         return state
+
+
+def _tfidf(vectorizer: TfidfVectorizer, grams: list[str]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """(indices, values) of one text's n-grams under a fitted vectorizer: sublinear tf × idf, L2-normalised."""
+    vocab = vectorizer.vocabulary_
+    pairs = [(j, n) for g, n in Counter(grams).items() if (j := vocab.get(g)) is not None]
+    idx = np.fromiter((j for j, _ in pairs), dtype=np.int64, count=len(pairs))
+    tf = np.fromiter((n for _, n in pairs), dtype=np.float64, count=len(pairs))
+    v = (1.0 + np.log(tf)) * vectorizer.idf_[idx]
+    norm = float(np.sqrt(v @ v))
+    return idx, (v / norm if norm else v)
 
 
 def _softmax(scores: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:

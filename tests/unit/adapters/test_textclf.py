@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qitong.adapters import textclf
+from qitong.domain.routing.text import ticket_text
 from tests.support.routing_data import samples
 
 
@@ -22,7 +24,7 @@ def test_top_matches_scikit_learn_probabilities(keep: int) -> None:
     pairs = [(t, y) for t, y in zip(texts, labels, strict=True) if y in classes]
     clf = textclf.TextClassifier().fit([t for t, _ in pairs], [y for _, y in pairs])
     probe = "新厂房施工许可和竣工验收一直办不下来，工程款也拖欠"
-    ref = clf._proba(clf.vectorizer.transform([probe]))[0]
+    ref = clf._proba(clf.transform([probe]))[0]
     top = clf.top(probe, k=keep)
     assert [p.confidence for p in top] == [round(float(x), 3) for x in sorted(ref, reverse=True)]
     assert top[0].label == ("gcjs" if "gcjs" in classes else top[0].label)
@@ -52,3 +54,35 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert f1 > 0.9 and acc > 0.9
     assert textclf.load(tmp_path / "none.joblib") is None
     assert len(back.heads["category"].top("")) == 3  # nothing known in the text: still three answers
+
+
+def test_the_opening_weighs_on_its_own_and_explanations_name_each_ngram_once() -> None:
+    rows = samples(12)
+    texts = [ticket_text(t, c) for _k, t, c in rows]
+    clf = textclf.TextClassifier().fit(texts, [k for k, _t, _c in rows])
+    n_main = len(clf.vectorizer.idf_)
+    x = clf.transform([texts[0]])
+    assert x.shape[1] == n_main + len(clf.lead_vectorizer.idf_)
+    assert x[:, n_main:].nnz > 0 and abs(float(x[:, n_main:].power(2).sum()) ** 0.5 - textclf.LEAD_WEIGHT) < 1e-5
+    idx, v = clf._features(texts[0])  # the hot path builds the same vector
+    dense = np.zeros(x.shape[1])
+    dense[idx] = v
+    assert np.allclose(dense, x.toarray()[0], atol=1e-6)
+    # the same words, said in the title rather than deep in the body, weigh more
+    body = "，".join(["情况如下", "我公司", "影响正常经营", "已经等了很久", "麻烦帮忙"] * 6)
+    early = clf.top(ticket_text("施工许可竣工验收", body + "。"), k=3)
+    late = clf.top(ticket_text("情况如下", body + "，施工许可竣工验收。"), k=3)
+    assert early[0].label == "gcjs"
+    gcjs = {p.label: p.confidence for p in late}.get("gcjs", 0.0)
+    assert early[0].confidence > gcjs
+    words = early[0].words
+    assert len(words) == len(set(words)) and any("施工" in w or "验收" in w for w in words)
+
+
+def test_a_model_file_of_the_previous_format_loads_as_no_model(tmp_path: Path) -> None:
+    texts, labels = _data()
+    m = textclf.train({"category": (texts, labels)}, {"source": "test"})
+    m.format = 1
+    path = tmp_path / "old.joblib"
+    textclf.save(m, path)
+    assert textclf.load(path) is None  # suggestions fall back to keywords until the next training

@@ -7,12 +7,19 @@ import pytest
 from qitong.domain.errors import Conflict, InvalidInput
 from qitong.domain.routing.coldstart import guess_type, score_keywords
 from qitong.domain.routing.responsibility import Period, check_period, in_force, place
-from qitong.domain.routing.text import normalize, ticket_text
+from qitong.domain.routing.text import lead, normalize, ticket_text
 
 
 def test_normalize_folds_place_codes_numbers_and_full_width() -> None:
     assert normalize("A市B9县 营业执照 办了 30 天，ＡＢＣ１２") == "Ａ市Ａ县 营业执照 办了 0 天,Ａ"
     assert ticket_text("标题", "内容") == "标题。标题。内容"
+
+
+def test_lead_is_the_title_once_then_the_body_normalised_and_cut() -> None:
+    assert lead(ticket_text("B9县营业执照", "办了 30 天还没办好，请帮忙催一下")) == "Ａ县营业执照。办了 0 天还没办好,请帮"
+    assert lead(ticket_text("", "咨询人才入户购房资格问题厅长您好，有点困扰")) == "咨询人才入户购房资格问题厅长您好,有点困"
+    assert lead("施工许可。办理缓慢", n=4) == "施工许可"  # not a doubled title: the text as it is
+    assert lead("") == "" and lead("。。") == ""
 
 
 V1 = Period(1, 1, date(2026, 1, 1), date(2026, 6, 30))

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from qitong.cli import workdays
+from qitong.cli.duplicates import duplicates_app
 from qitong.cli.reports import report_app
 from qitong.cli.routing import import_app, routing_app
 from qitong.domain.timelimits import WorkCalendar
@@ -26,6 +27,7 @@ app.add_typer(workdays.workdays_app, name="workdays")
 app.add_typer(report_app, name="report")
 app.add_typer(import_app, name="import")
 app.add_typer(routing_app, name="routing")
+app.add_typer(duplicates_app, name="duplicates")
 
 
 def _ctx() -> object:
@@ -75,18 +77,21 @@ def db_check() -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """校验审计日志哈希链，指出第一个断裂处。"""
-    from qitong.services.audit import verify
+    from qitong.services.audit import verify, verify_batches
     from qitong.services.context import Context
 
     ctx = _ctx()
     assert isinstance(ctx, Context)
     with ctx.sessions() as s:
         report = verify(s)
-    if report.ok:
-        typer.echo(f"审计链完整：已校验 {report.checked} 条记录")
-        return
-    typer.echo(f"审计链断裂：第 {report.first_broken_seq} 条记录（{report.reason}）", err=True)
-    raise typer.Exit(1)
+        bad_batch = verify_batches(s) if report.ok else None
+    if not report.ok:
+        typer.echo(f"审计链断裂：第 {report.first_broken_seq} 条记录（{report.reason}）", err=True)
+        raise typer.Exit(1)
+    if bad_batch is not None:
+        typer.echo(f"计时触发记录与审计链不符：第 {bad_batch} 条记录（批次摘要不一致）", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"审计链完整：已校验 {report.checked} 条记录")
 
 
 @demo_app.command("load")

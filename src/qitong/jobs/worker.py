@@ -14,6 +14,7 @@ from qitong.jobs.routing import retrain
 from qitong.jobs.supervise import supervise_all
 from qitong.jobs.sweep import sweep_all
 from qitong.services.context import Context
+from qitong.services.duplicates import prune_index as prune_duplicate_index
 from qitong.services.reports import generate_scheduled_reports
 
 log = structlog.get_logger("qitong.worker")
@@ -30,6 +31,8 @@ STEPS: list[tuple[str, Callable[[Context], object]]] = [
 PERIODIC: list[tuple[str, Callable[[Context], object], float]] = [
     ("retrain", retrain, 6 * 3600.0),
     ("reports", generate_scheduled_reports, 3600.0),
+    # finished tickets older than the recent window leave the near-duplicate index (docs/duplicates.md)
+    ("duplicates-prune", prune_duplicate_index, 24 * 3600.0),
 ]
 _last_run: dict[str, float] = {}
 

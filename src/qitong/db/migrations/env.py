@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alembic import context
 
 from qitong.db.engine import make_engine
@@ -20,10 +22,22 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def _for_this_dialect(dialect: str) -> Callable[..., bool]:
+    """Leave out objects declared for another database only (`.ddl_if(dialect=...)`, e.g. the
+    PostgreSQL trigram indexes), so SQLite is not told it lacks them."""
+
+    def include(obj: object, _name: str | None, _type: str, _reflected: bool, _compare_to: object) -> bool:
+        ddl_if = getattr(obj, "_ddl_if", None)
+        return ddl_if is None or ddl_if.dialect is None or ddl_if.dialect == dialect
+
+    return include
+
+
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
+        include_object=_for_this_dialect(connection.dialect.name),  # type: ignore[attr-defined]
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
     )

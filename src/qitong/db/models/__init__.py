@@ -1,6 +1,7 @@
 from qitong.db.models.audit import AuditEvent, AuditHead, OutboxMessage, OutboxStatus
 from qitong.db.models.base import Base
 from qitong.db.models.calendar import CalendarLoadedYear, CalendarOverride
+from qitong.db.models.duplicates import TicketBandKey, TicketFingerprint
 from qitong.db.models.enterprise import Enterprise
 from qitong.db.models.evaluation import (
     AppealStatus,
@@ -13,6 +14,7 @@ from qitong.db.models.evaluation import (
     RevisitStatus,
     TypicalCase,
 )
+from qitong.db.models.knowledge import KnowledgeEntry, KnowledgeStatus
 from qitong.db.models.notification import (
     Delivery,
     DeliveryStatus,
@@ -26,6 +28,8 @@ from qitong.db.models.rollup import (
     EvaluationSetting,
     KpiRollup,
     KpiRollupMonthly,
+    KpiSlice,
+    KpiSliceMonthly,
     ReportRun,
     RollupContribution,
 )
@@ -41,6 +45,7 @@ from qitong.db.models.ticket import (
     IdempotencyKey,
     Rating,
     Ticket,
+    TicketTimer,
     TimerFiring,
 )
 
@@ -66,8 +71,12 @@ __all__ = [
     "ExtensionRequest",
     "ExtensionStatus",
     "IdempotencyKey",
+    "KnowledgeEntry",
+    "KnowledgeStatus",
     "KpiRollup",
     "KpiRollupMonthly",
+    "KpiSlice",
+    "KpiSliceMonthly",
     "LowSatisfactionEntry",
     "Medium",
     "Notification",
@@ -87,6 +96,9 @@ __all__ = [
     "Supervision",
     "SupervisionCounter",
     "Ticket",
+    "TicketBandKey",
+    "TicketFingerprint",
+    "TicketTimer",
     "TimerFiring",
     "TypicalCase",
     "User",

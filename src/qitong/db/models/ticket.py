@@ -7,11 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DDL, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qitong.db.models.base import Base, enum_column
-from qitong.domain.tickets.lifecycle import Status
+from qitong.domain.tickets.lifecycle import CLOCK_PAUSED_STATUSES, OPEN_STATUSES, Status
 from qitong.domain.tickets.vocab import Channel, Complexity, Layer, TicketType, Tier, Urgency
 
 
@@ -25,12 +25,34 @@ class Category(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+_RUNNING = OPEN_STATUSES - CLOCK_PAUSED_STATUSES  # open, the clock running: what can be due soon or overdue
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
-        Index("ix_tickets_lead_status", "lead_unit_id", "status"),
+        # a department's queues, their due-soon and overdue counts included (docs/lists.md)
+        Index("ix_tickets_lead_status", "lead_unit_id", "status", "stage_due_at"),
         Index("ix_tickets_status_stage_due", "status", "stage_due_at"),
         Index("ix_tickets_enterprise", "enterprise_id", "created_at"),
+        # repeats of a ticket (重复件), counted on the original (services/duplicates.py)
+        Index("ix_tickets_duplicate_of", "duplicate_of_id"),
+        # the lists (docs/lists.md): newest first, for everyone; an enterprise user's own submissions;
+        # the open tickets by age (every work queue but "all" asks for open statuses only)
+        Index("ix_tickets_created_id", "created_at", "id"),
+        Index("ix_tickets_submitted_by", "submitted_by_id", "created_at"),
+        Index("ix_tickets_open_created", "created_at", "id",
+              postgresql_where=text(f"status IN ({', '.join(repr(s.value) for s in sorted(OPEN_STATUSES))})"),
+              sqlite_where=text(f"status IN ({', '.join(repr(s.value) for s in sorted(OPEN_STATUSES))})")),
+        # the overdue and due-soon conditions (open, clock running, stage deadline in a range): an index-only
+        # range that hands the ids to a department's visibility check
+        Index("ix_tickets_running_due", "stage_due_at", "id",
+              postgresql_where=text(f"status IN ({', '.join(repr(s.value) for s in sorted(_RUNNING))})"),
+              sqlite_where=text(f"status IN ({', '.join(repr(s.value) for s in sorted(_RUNNING))})")),
+        # search in Chinese: trigram GIN indexes answer LIKE '%…%' for 3+ characters (PostgreSQL only;
+        # the extension pg_trgm is created before the tables, see below)
+        *(Index(f"ix_tickets_{c}_trgm", c, postgresql_using="gin", postgresql_ops={c: "gin_trgm_ops"})
+          .ddl_if(dialect="postgresql") for c in ("title", "content", "enterprise_name")),
         # an imported work order (12345 …) lands once: importing the same file again changes nothing
         UniqueConstraint("source", "source_id", name="uq_tickets_source_source_id"),
     )
@@ -65,8 +87,8 @@ class Ticket(Base):
     resolve_due_at: Mapped[datetime | None]
     deadlines_provisional: Mapped[bool] = mapped_column(default=False)
     stage_entered_at: Mapped[datetime | None]
-    # when the worker should next look at this ticket (its first unfired timer); NULL = nothing pending
-    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    # when the worker should next look at this ticket lives in its own narrow row (TicketTimer)
+    timer: Mapped[TicketTimer | None] = relationship(cascade="all, delete-orphan", lazy="select")
     # milestones
     submitted_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
@@ -104,6 +126,11 @@ class Ticket(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+# the trigram indexes above need pg_trgm; a migration creates it the same way (docs/lists.md)
+event.listen(Base.metadata, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
+
+
 class AssignmentRole(StrEnum):
     lead = "lead"
     co = "co"
@@ -113,7 +140,11 @@ class Assignment(Base):
     """A department's part in a ticket. Inactive rows are history: they keep read access."""
 
     __tablename__ = "ticket_assignments"
-    __table_args__ = (Index("ix_assign_dept_active", "department_id", "active"),)
+    __table_args__ = (
+        Index("ix_assign_dept_active", "department_id", "active"),
+        # a department's tickets (visibility, capped counts): an index-only semi-join (docs/lists.md)
+        Index("ix_assign_dept_ticket", "department_id", "ticket_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
@@ -146,6 +177,18 @@ class ExtensionRequest(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class TicketTimer(Base):
+    """When the worker should next look at a ticket (its first unfired timer; NULL = nothing pending).
+
+    Apart from the ticket because the sweep rewrites it for every ticket it touches: on the wide
+    ticket row each rewrite would add an entry to every one of its indexes (the text-search ones
+    included); this narrow row has one."""
+
+    __tablename__ = "ticket_timers"
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
 class TimerFiring(Base):
     """A timer that has fired. The unique key is what makes a firing happen once, however many
     workers sweep and however often one is killed half-way."""
@@ -160,6 +203,8 @@ class TimerFiring(Base):
     fired_at: Mapped[datetime]
     # when the supervision rules looked at this firing (the worker's own step, after the sweep)
     supervised_at: Mapped[datetime | None] = mapped_column(index=True)
+    # the chained audit event of the sweep batch that fired it: its data carries a digest of the batch
+    audit_seq: Mapped[int | None] = mapped_column(index=True)
 
 
 class Rating(Base):

@@ -30,12 +30,24 @@ NAV: tuple[NavItem, ...] = (
     NavItem("portal_submit", "提交诉求", "message-plus", ENTERPRISE),
     NavItem("track", "进度查询", "search", ENTERPRISE),
     # the later slices of issue 4: shown as soon as a page with this route name is registered
-    NavItem("dashboard", "数据看板", "chart-pie", CENTER_AND_OVERSIGHT),
+    NavItem("dashboard", "数据看板", "chart-pie", STAFF),  # a department sees its own (services/kpi.py)
     NavItem("screen", "大屏", "device-desktop-analytics", CENTER_AND_OVERSIGHT),
     NavItem("supervision", "督查督办", "flag", CENTER_AND_OVERSIGHT),
+    # issue 6: evaluation, rankings, reports, case library (web/pages/evaluation.py, cases.py)
+    NavItem("evaluation", "考核排名", "trophy", STAFF),
+    NavItem("revisits", "回访任务", "phone-call", CENTER_AND_OVERSIGHT),
+    NavItem("low_satisfaction", "低满意度台账", "mood-sad", CENTER_AND_OVERSIGHT),
+    NavItem("appeals", "评价申诉", "scale", STAFF),
+    NavItem("reports", "分析报告", "report-analytics", CENTER_AND_OVERSIGHT),
+    NavItem("cases", "案例库", "books", frozenset({*STAFF, *ENTERPRISE})),
+    NavItem("common_problems", "共性问题", "chart-dots", STAFF),
+    NavItem("hot_topics", "热点问题", "flame", CENTER_AND_OVERSIGHT),  # web/pages/duplicates.py
     NavItem("qr_codes", "扫码入口", "qrcode", frozenset({Role.admin, *CENTER_ROLES})),
+    NavItem("responsibility_list", "职责清单", "list-check", CENTER_AND_OVERSIGHT),
     NavItem("admin_home", "系统管理", "settings", frozenset({Role.admin})),
     NavItem("public_disclosure", "信息公开", "world", frozenset({*STAFF, *ENTERPRISE})),
+    NavItem("knowledge_faq", "政策问答", "bulb", frozenset({*STAFF, *ENTERPRISE})),
+    NavItem("knowledge_manage", "知识库管理", "notebook", frozenset({Role.admin, *CENTER_ROLES})),
 )
 
 

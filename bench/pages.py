@@ -108,7 +108,7 @@ def pages(ctx: Context) -> list[tuple[str, str | None, list[str]]]:
                                    "/workbench?queue=all&q=审批", "/workbench/export?queue=all", f"/tickets/{closed}",
                                    "/dashboard", "/dashboard/data.json?period=90", "/screen", "/qr",
                                    f"/duplicates/similar/{closed}", f"/knowledge/similar/{closed}", "/hot-topics",
-                                   "/evaluation/kpis", "/evaluation/kpis?by=category&period=year",
+                                   "/evaluation/kpis", "/evaluation/kpis?by=category&period=2026",
                                    "/evaluation/revisits", "/evaluation/low-satisfaction", "/evaluation/appeals",
                                    "/evaluation/reports", "/cases", "/cases/common-problems",
                                    "/routing/responsibility", "/knowledge/manage"]),

@@ -44,7 +44,6 @@ from qitong.domain.evaluation.kpi import COUNTERS, KPI_LABELS, Kpi, composite, r
 from qitong.domain.evaluation.kpi import red_black as split_red_black
 from qitong.domain.tickets.lifecycle import (
     CENTER_ROLES,
-    CLOCK_PAUSED_STATUSES,
     DEPARTMENT_ROLES,
     OPEN_STATUSES,
     OVERSIGHT_ROLES,
@@ -488,34 +487,26 @@ class OverdueList:
 
 
 OverdueRow = Select[int, str | None, str, Status, str, datetime | None]
-RUNNING = sorted(OPEN_STATUSES - CLOCK_PAUSED_STATUSES)  # the open statuses whose stage clock runs
 
 
 def overdue_statement(now: datetime, scope: Scope | None = None, limit: int = OVERDUE_LIST_LIMIT,
                       dialect: str = "postgresql") -> OverdueRow:
-    """The `limit` longest overdue open tickets (overdue_clause), oldest deadline first: per running
-    status the first `limit` rows of an index range scan of ix_tickets_status_stage_due (status,
-    stage_due_at) — ix_tickets_lead_status for a department —, merged and cut to `limit`. So it reads
-    at most (running statuses × limit) tickets however long the backlog is; the total comes from the
-    live statement, which counts the same tickets (`Live.overdue`). On PostgreSQL each status's part is
-    `ORDER BY stage_due_at FETCH FIRST n ROWS WITH TIES`, which the index delivers in order (no sort of
-    the status's whole backlog) and which keeps every tie at the cut, so the merge is exact; elsewhere
-    the parts order by (stage_due_at, id)."""
+    """The `limit` longest overdue open tickets (overdue_clause), oldest deadline first. The partial
+    index ix_tickets_running_due (stage_due_at, id over the running statuses) hands them over in
+    deadline order, so this reads the first rows of one range scan (a scope filters them as it goes)
+    however long the backlog is; the total comes from the live statement (`Live.overdue`). The limit
+    sits inside and the unit's name is joined to those rows only: a join around the scan is planned as
+    a hash join over every overdue ticket (342 ms at 10M; per-status index parts merged, the earlier
+    form, were planned on the same index, each filtering the whole backlog). `dialect` is kept for
+    callers; the statement is the same on both engines."""
     where = [*(scope.tickets() if scope else ())]
-
-    def first(st: Status) -> Any:
-        q = select(Ticket.id, Ticket.stage_due_at).where(Ticket.status == st, overdue_clause(now), *where)
-        if dialect == "postgresql":
-            return q.order_by(Ticket.stage_due_at).fetch(limit, with_ties=True).subquery()
-        return q.order_by(Ticket.stage_due_at, Ticket.id).limit(limit).subquery()
-
-    firsts = [first(st) for st in RUNNING]
-    ids = union_all(*(select(f.c.id) for f in firsts)).subquery()
-    stmt: OverdueRow = (select(Ticket.id, Ticket.number, Ticket.title, Ticket.status, Department.short_name,
-                               Ticket.stage_due_at)
-                        .join(ids, ids.c.id == Ticket.id)
-                        .outerjoin(Department, Department.id == Ticket.lead_unit_id)
-                        .order_by(Ticket.stage_due_at, Ticket.id).limit(limit))
+    top = (select(Ticket.id, Ticket.number, Ticket.title, Ticket.status, Ticket.lead_unit_id, Ticket.stage_due_at)
+           .where(overdue_clause(now), *where)
+           .order_by(Ticket.stage_due_at, Ticket.id).limit(limit).subquery())
+    stmt: OverdueRow = (select(top.c.id, top.c.number, top.c.title, top.c.status, Department.short_name,
+                               top.c.stage_due_at)
+                        .outerjoin(Department, Department.id == top.c.lead_unit_id)
+                        .order_by(top.c.stage_due_at, top.c.id))
     return stmt
 
 

@@ -107,6 +107,22 @@ def parse_payload(action: str, reason_required: bool, form: FormData) -> ActionP
         raise InvalidInput(f"“{label}”填写不正确", field=name) from None
 
 
+def invalid_input(e: ValidationError, labels: Mapping[str, str], *, default_field: str = "") -> InvalidInput:
+    """A form model's first error as a Chinese message naming the field: missing, too short, a
+    validator's own message (its field, or `default_field` for a model-level check), or not valid."""
+    err = e.errors()[0]
+    name = str(err["loc"][0]) if err.get("loc") else ""
+    label = labels.get(name, name)
+    msg = err.get("msg", "")
+    if err["type"] == "missing":
+        return InvalidInput(f"请填写“{label}”", field=name)
+    if err["type"] == "string_too_short":
+        return InvalidInput(f"“{label}”至少 {err.get('ctx', {}).get('min_length')} 个字", field=name)
+    if msg.startswith("Value error, "):
+        return InvalidInput(msg.removeprefix("Value error, "), field=name or default_field)
+    return InvalidInput(f"“{label}”填写不正确", field=name)
+
+
 def form_values(form: FormData) -> dict[str, Any]:
     """What the user typed, to put back into the form after a 422 (multi-selects as lists)."""
     out: dict[str, Any] = {}

@@ -17,7 +17,7 @@ from qitong.services.auth import Principal
 from qitong.services.choices import form_choices
 from qitong.services.similar import similar_for_ticket
 from qitong.web.deps import Ctx
-from qitong.web.pages.forms import form_values
+from qitong.web.pages.forms import form_values, invalid_input
 from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import flash, require_user
@@ -80,19 +80,7 @@ def _input(values: dict[str, Any]) -> kb.KnowledgeInput:
     try:
         return kb.KnowledgeInput(**data)
     except ValidationError as e:
-        err = e.errors()[0]
-        name = str(err["loc"][0]) if err.get("loc") else ""
-        label = LABELS.get(name, name)
-        msg = err.get("msg", "")
-        if err["type"] == "missing":
-            text = f"请填写“{label}”"
-        elif err["type"] == "string_too_short":
-            text = f"“{label}”至少 {err.get('ctx', {}).get('min_length')} 个字"
-        elif msg.startswith("Value error, "):
-            text, name = msg.removeprefix("Value error, "), name or "effective_to"
-        else:
-            text = f"“{label}”填写不正确"
-        raise InvalidInput(text, field=name) from None
+        raise invalid_input(e, LABELS, default_field="effective_to") from None
 
 
 def _status(raw: str | None) -> KnowledgeStatus | None:

@@ -20,7 +20,7 @@ from qitong.services.tickets.submission import Upload, submit, submit_form
 from qitong.services.tickets.worklist import WorkFilter, workbench
 from qitong.web.deps import Ctx
 from qitong.web.pages import ui
-from qitong.web.pages.forms import form_values
+from qitong.web.pages.forms import form_values, invalid_input
 from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import require_user
@@ -67,19 +67,7 @@ def _create(form: FormData, src: IntakeCode | None = None) -> TicketCreate:
     try:
         return TicketCreate(**data)
     except ValidationError as e:
-        err = e.errors()[0]
-        name = str(err["loc"][0]) if err.get("loc") else ""
-        label = LABELS.get(name, name)
-        msg = err.get("msg", "")
-        if err["type"] == "missing":
-            text = f"请填写“{label}”"
-        elif err["type"] == "string_too_short":
-            text = f"“{label}”至少 {err.get('ctx', {}).get('min_length')} 个字"
-        elif msg.startswith("Value error, "):
-            text = msg.removeprefix("Value error, ")
-        else:
-            text = f"“{label}”填写不正确"
-        raise InvalidInput(text, field=name) from None
+        raise invalid_input(e, LABELS) from None
 
 
 def _uploads(form: FormData, limit: int) -> list[Upload]:

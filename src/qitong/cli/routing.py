@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from qitong.settings import Settings
-
-if TYPE_CHECKING:
-    from qitong.services.context import Context
+from qitong.cli.context import command_context
 
 import_app = typer.Typer(help="批量导入（12345 工单）", no_args_is_help=True, add_completion=False)
 routing_app = typer.Typer(help="智能分派：训练与评估分类模型", no_args_is_help=True, add_completion=False)
-
-
-@contextmanager
-def _context() -> Iterator[Context]:
-    """Built lazily, so that --help stays fast; the engine is closed when the command is done."""
-    from qitong.db.engine import make_engine, make_sessionmaker
-    from qitong.domain.clock import SystemClock
-    from qitong.services.context import Context
-
-    settings = Settings()
-    engine = make_engine(settings.database_url)
-    try:
-        yield Context(make_sessionmaker(engine), SystemClock(), settings)
-    finally:
-        engine.dispose()
 
 
 def _fail(e: Exception) -> typer.Exit:
@@ -49,7 +29,7 @@ def import_12345(
     from qitong.services.tickets.channels import hotline_importer, import_hotline
 
     try:
-        with _context() as ctx:
+        with command_context() as ctx:
             report = import_hotline(ctx, hotline_importer(), file.name, file.read_bytes(), mapping.read_bytes())
     except DomainError as e:
         raise _fail(e) from None
@@ -74,7 +54,7 @@ def train(
     from qitong.services.routing import training
 
     try:
-        with _context() as ctx:
+        with command_context() as ctx:
             labelled = training.read_csv(data) if data else training.from_db(ctx)
             meta = training.train(ctx, labelled, source=f"csv:{data.name}" if data else "tickets",
                                   who=operator().who)
@@ -93,7 +73,7 @@ def evaluate(
     from qitong.services.routing import training
 
     try:
-        with _context() as ctx:
+        with command_context() as ctx:
             f1, acc, _n = training.evaluate(ctx, training.read_csv(data))
     except DomainError as e:
         raise _fail(e) from None

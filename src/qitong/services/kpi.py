@@ -489,16 +489,14 @@ class OverdueList:
 OverdueRow = Select[int, str | None, str, Status, str, datetime | None]
 
 
-def overdue_statement(now: datetime, scope: Scope | None = None, limit: int = OVERDUE_LIST_LIMIT,
-                      dialect: str = "postgresql") -> OverdueRow:
+def overdue_statement(now: datetime, scope: Scope | None = None, limit: int = OVERDUE_LIST_LIMIT) -> OverdueRow:
     """The `limit` longest overdue open tickets (overdue_clause), oldest deadline first. The partial
     index ix_tickets_running_due (stage_due_at, id over the running statuses) hands them over in
     deadline order, so this reads the first rows of one range scan (a scope filters them as it goes)
     however long the backlog is; the total comes from the live statement (`Live.overdue`). The limit
     sits inside and the unit's name is joined to those rows only: a join around the scan is planned as
     a hash join over every overdue ticket (342 ms at 10M; per-status index parts merged, the earlier
-    form, were planned on the same index, each filtering the whole backlog). `dialect` is kept for
-    callers; the statement is the same on both engines."""
+    form, were planned on the same index, each filtering the whole backlog). The same on both engines."""
     where = [*(scope.tickets() if scope else ())]
     top = (select(Ticket.id, Ticket.number, Ticket.title, Ticket.status, Ticket.lead_unit_id, Ticket.stage_due_at)
            .where(overdue_clause(now), *where)
@@ -515,8 +513,7 @@ def overdue_list(s: Session, now: datetime, total: int, scope: Scope | None = No
     """Open tickets past their stage deadline now (any period), longest overdue first: ONE statement
     (`overdue_statement`); `total` is their number from the live statement."""
     items = []
-    dialect = s.get_bind().dialect.name
-    for tid, number, title, status, unit, due in s.execute(overdue_statement(now, scope, limit, dialect)):
+    for tid, number, title, status, unit, due in s.execute(overdue_statement(now, scope, limit)):
         assert due is not None  # overdue_clause requires it
         days_late = max(1, math.ceil((now - due) / timedelta(days=1)))
         items.append(OverdueItem(tid, number or "", title, Status(status).value, STATUS_LABELS[Status(status)],

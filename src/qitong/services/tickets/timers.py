@@ -59,14 +59,7 @@ class TimerSource(Protocol):
 
 
 def facts(t: TimerSource, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> TimerFacts:
-    return TimerFacts(
-        status=Status(t.status),
-        stage_due_at=t.stage_due_at,
-        contact_due_at=t.contact_due_at,
-        contacted_at=t.contacted_at,
-        due_soon_at=due_soon_at(t, cal, policy, settings),
-        escalation_at=escalation_at(t, cal, policy, settings),
-    )
+    return FactsMaker(cal, policy, settings)(t)
 
 
 class FactsMaker:

@@ -21,7 +21,12 @@ def make_engine(url: str, **kw: Any) -> Engine:
         # take the write lock at BEGIN: a use case that reads then writes never dead-locks
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kw)
+    # No pool_pre_ping: it costs a round trip on every checkout (docs/benchmarks.md "Intake"). A connection
+    # broken by a database restart fails the one request that meets it; SQLAlchemy then recognises the
+    # disconnect and invalidates the whole pool, so the next checkout connects afresh. pool_recycle
+    # retires connections before an idle timeout in a proxy or firewall can cut them.
+    kw.setdefault("pool_recycle", 1800)
+    return create_engine(url, **kw)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from qitong.db.models import Category, Department, Enterprise, IdempotencyKey, Region, Ticket
@@ -136,10 +136,16 @@ def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, no
     sched = Scheduler(ctx.calendars.get(s), ctx.policy, ctx.profile_for(data.ticket_type))
     sched.enter_stage(t, Status.submitted, now)
     refresh_timers(t, sched.cal, ctx.policy, ctx.settings)
+    # the number carries the id: on PostgreSQL the id is drawn from the sequence first, so the row is
+    # written once (an UPDATE after the INSERT re-indexes the whole wide row); SQLite numbers after it
+    if s.get_bind().dialect.name == "postgresql":
+        t.id = s.scalar(text("SELECT nextval(pg_get_serial_sequence('tickets', 'id'))"))
+        t.number = _number(ctx, t.id, now)
     s.add(t)
     s.flush()
-    t.number = f"QT{now.astimezone(ctx.policy.tz):%Y%m%d}{t.id:06d}"
-    s.flush()
+    if t.number is None:
+        t.number = _number(ctx, t.id, now)
+        s.flush()
     extra = {k: v for k, v in {"source": source, "source_id": source_id, "origin": origin}.items() if v}
     ev = record(s, p.who, at=now, entity="ticket", entity_id=t.id, ticket_id=t.id, action="submit",
                 after=snapshot(t), data={"number": t.number, "channel": t.channel.value, **extra, **(audit or {})})
@@ -148,6 +154,10 @@ def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, no
                      "enterprise_id": t.enterprise_id, "channel": t.channel.value})
     index_duplicates(s, ctx, t, now)  # near-duplicates and concentrated reports (docs/duplicates.md)
     return t
+
+
+def _number(ctx: Context, ticket_id: int, now: datetime) -> str:
+    return f"QT{now.astimezone(ctx.policy.tz):%Y%m%d}{ticket_id:06d}"
 
 
 def _response(c: Created) -> dict[str, Any]:

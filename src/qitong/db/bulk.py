@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, Connection, Integer, Table, insert, text
+from sqlalchemy import JSON, Boolean, Connection, Integer, LargeBinary, Table, insert, text
 from sqlalchemy.types import TypeEngine
 
 from qitong.db.types import UTCDateTime
@@ -23,6 +24,8 @@ def _default(v: object) -> object:
         return v.astimezone(UTC).isoformat()
     if isinstance(v, Enum):
         return v.value
+    if isinstance(v, bytes):
+        return "\\x" + v.hex()  # bytea's hex input form
     raise TypeError(f"{type(v).__name__} cannot go through json_to_recordset")
 
 
@@ -51,6 +54,8 @@ def _pg_type(t: TypeEngine[Any]) -> str:
         return "boolean"
     if isinstance(t, UTCDateTime):
         return "timestamptz"
+    if isinstance(t, LargeBinary):
+        return "bytea"
     return "text"
 
 
@@ -61,9 +66,53 @@ def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, A
     return [{**defaults, **r} for r in rows] if defaults else rows
 
 
-def _recordset(table: Table, names: Sequence[str]) -> str:
+def _recordset(table: Table, names: Sequence[str], param: str = "rows") -> str:
     cols = ", ".join(f"{n} {_pg_type(table.c[n].type)}" for n in names)
-    return f"json_to_recordset(CAST(:rows AS json)) AS v({cols})"
+    return f"json_to_recordset(CAST(:{param} AS json)) AS v({cols})"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows for one table in `write_tables`; with `upsert_on`, a row whose key exists replaces its
+    other columns (INSERT … ON CONFLICT (key) DO UPDATE)."""
+
+    table: Table
+    rows: list[dict[str, Any]]
+    upsert_on: tuple[str, ...] = field(default=())
+
+
+def write_tables(conn: Connection, writes: Sequence[Rows]) -> None:
+    """Rows for several tables in one round trip: on PostgreSQL one statement, a data-modifying CTE per
+    table (each expanding its own JSON parameter; constraints are checked at the statement's end, so a
+    row may refer to one written beside it); elsewhere one executemany per table, in order."""
+    writes = [w for w in writes if w.rows]
+    if not writes:
+        return
+    if conn.dialect.name == "postgresql":
+        parts, params = [], {}
+        for i, w in enumerate(writes):
+            rows = _with_defaults(w.table, w.rows)
+            names = list(rows[0])
+            sql = (f"INSERT INTO {w.table.name} ({', '.join(names)}) SELECT {', '.join(names)} "
+                   f"FROM {_recordset(w.table, names, f'rows{i}')}")
+            if w.upsert_on:
+                sets = ", ".join(f"{n} = EXCLUDED.{n}" for n in names if n not in w.upsert_on)
+                sql += f" ON CONFLICT ({', '.join(w.upsert_on)}) DO UPDATE SET {sets}"
+            parts.append(sql)
+            params[f"rows{i}"] = _dumps(rows)
+        head = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
+        conn.execute(text(f"WITH {head} {parts[-1]}" if head else parts[-1]), params)
+        return
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    for w in writes:
+        rows = _with_defaults(w.table, w.rows)
+        if w.upsert_on:
+            ins = sqlite_insert(w.table)
+            conn.execute(ins.on_conflict_do_update(index_elements=list(w.upsert_on), set_={
+                n: ins.excluded[n] for n in rows[0] if n not in w.upsert_on}), rows)
+        else:
+            conn.execute(insert(w.table), rows)
 
 
 def insert_rows(

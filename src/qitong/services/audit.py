@@ -11,8 +11,9 @@ from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from qitong.db.bulk import insert_rows
+from qitong.db.bulk import Rows, insert_rows
 from qitong.db.models import AuditEvent, AuditHead, OutboxMessage, OutboxStatus, TimerFiring
 from qitong.domain.audit import GENESIS, ChainReport, FiringKey, batch_digest, event_hash, verify_chain
 
@@ -134,6 +135,47 @@ def record(
     head.seq, head.hash = ev.seq, ev.hash
     s.add(ev)
     return ev
+
+
+def record_rows(
+    s: Session,
+    who: Who,
+    *,
+    at: datetime,
+    entity: str,
+    entity_id: object,
+    action: str,
+    after: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    ticket_id: int | None = None,
+) -> tuple[int, list[Rows]]:
+    """`record` for a set-wise write: the same event, returned with the chain head's new state as rows
+    for `db.bulk.write_tables` (which the caller must run in this transaction) instead of added to the
+    session. The head object is advanced in place as if already written, so a later `record` in the
+    transaction chains on from this event. Returns (seq, rows)."""
+    head = _head(s)
+    if head in s.new:  # the chain's first event ever: the head row must exist for the upsert to replace
+        s.flush()
+    row: dict[str, Any] = {
+        "seq": head.seq + 1, "ticket_id": ticket_id, "entity": entity, "entity_id": str(entity_id),
+        "action": action, "actor_id": who.user_id, "actor_name": who.name, "actor_role": who.role,
+        "before": {}, "after": dict(after or {}), "reason": None, "data": dict(data or {}), "created_at": at,
+    }
+    row["hash"] = event_hash(head.hash, row)
+    row.update(prev_hash=head.hash, actor_department_id=who.department_id)
+    set_committed_value(head, "seq", row["seq"])
+    set_committed_value(head, "hash", row["hash"])
+    return row["seq"], [Rows(cast(Table, AuditEvent.__table__), [row]),
+                        Rows(cast(Table, AuditHead.__table__), [{"id": 1, "seq": row["seq"], "hash": row["hash"]}],
+                             upsert_on=("id",))]
+
+
+def outbox_rows(*, topic: str, key: str, payload: Mapping[str, Any], at: datetime,
+                ticket_id: int | None = None) -> Rows:
+    """`enqueue` as rows for `db.bulk.write_tables`."""
+    return Rows(cast(Table, OutboxMessage.__table__), [
+        {"idempotency_key": key, "topic": topic, "ticket_id": ticket_id, "payload": dict(payload),
+         "status": OutboxStatus.pending, "next_attempt_at": at, "created_at": at}])
 
 
 def enqueue(

@@ -1,8 +1,8 @@
 """Near-duplicates (重复件), concentrated reports (集中反映) and hot topics (热点问题).
 
-* at intake (`after_insert`, called by tickets.intake.insert_ticket): index the ticket, and when
-  near-duplicates from several enterprises arrived within the window, flag the group as a
-  concentrated report and let the must-supervise rules open what they now find;
+* at intake (`before_insert` and `after_insert`, called by tickets.intake.insert_ticket): index the
+  ticket, and when near-duplicates from several enterprises arrived within the window, flag the group
+  as a concentrated report and let the must-supervise rules open what they now find;
 * `check_draft`: what a business (masked) or an agent sees while typing a new problem;
 * `similar_to`: the similar tickets of one ticket, for the staff who may see it;
 * `link_repeat` (标记重复件, any open or recent ticket) and `merge_into` (并单, the lifecycle's
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qitong.db.bulk import Rows
 from qitong.db.models import Ticket, TicketBandKey, TicketFingerprint
 from qitong.domain.duplicates import (
     ConcentratedRule,
@@ -70,13 +72,29 @@ def _rule(ctx: Context) -> ConcentratedRule:
 
 # --- intake ---------------------------------------------------------------------------------------
 
-def after_insert(s: Session, ctx: Context, t: Ticket, now: datetime) -> list[int]:
-    """Index a new ticket; detect a concentrated report. Returns the ids newly flagged."""
-    pr = fp.index_ticket(s, t)
-    rule = _rule(ctx)
-    window_start = now - timedelta(days=rule.window_days)
+@dataclass(frozen=True)
+class Indexing:
+    """A new ticket's near-duplicates in the concentrated-report window, and its index rows to write."""
+
+    hits: list[fp.Hit]
+    rows: list[Rows]
+
+
+def before_insert(s: Session, ctx: Context, t: Ticket, now: datetime) -> Indexing:
+    """The lookup for a ticket being inserted (its id assigned, its index rows not yet written: the
+    caller writes `rows` with the rest of its intake, then calls `after_insert`)."""
+    pr = fp.probe(t.title, t.content)
+    window_start = now - timedelta(days=_rule(ctx).window_days)
     hits = fp.search(s, pr, since=_recent(ctx, now), threshold=ctx.settings.duplicate_threshold, exclude=t.id,
                      where=Ticket.created_at >= window_start, limit=500)
+    return Indexing(hits, fp.index_rows(t, pr))
+
+
+def after_insert(s: Session, ctx: Context, t: Ticket, now: datetime, ix: Indexing) -> list[int]:
+    """Detect a concentrated report among the new ticket and its near-duplicates (`before_insert`), its
+    index rows written. Returns the ids newly flagged."""
+    rule = _rule(ctx)
+    hits = ix.hits
     me = Report(t.id, enterprise_key(t.enterprise_id, t.enterprise_name), t.created_at)
     reports = [me, *(Report(h.ticket_id, h.enterprise_key, h.created_at) for h in hits)]
     if not is_concentrated(reports, now, rule):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -18,11 +18,11 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    Table,
     TextClause,
     and_,
     any_,
     bindparam,
-    cast,
     delete,
     func,
     insert,
@@ -31,9 +31,11 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from qitong.db.bulk import Rows
 from qitong.db.models import Ticket, TicketBandKey, TicketFingerprint
 from qitong.domain.duplicates import (
     MinHasher,
@@ -84,6 +86,15 @@ class Hit:
     duplicate_of_id: int | None
 
 
+def index_rows(t: Ticket, pr: Probe) -> list[Rows]:
+    """A new ticket's fingerprint and band keys as rows for `db.bulk.write_tables` (intake's one write)."""
+    fingerprint = {"ticket_id": t.id, "enterprise_key": enterprise_key(t.enterprise_id, t.enterprise_name),
+                   "shingles": to_bytes(pr.shingles), "created_at": t.created_at}
+    return [Rows(cast(Table, TicketFingerprint.__table__), [fingerprint]),
+            Rows(cast(Table, TicketBandKey.__table__),
+                 [{"band_key": k, "ticket_id": t.id} for k in sorted(set(pr.keys))])]
+
+
 def index_ticket(s: Session, t: Ticket) -> Probe:
     """Write the fingerprint and band keys of a ticket just inserted (the caller's transaction)."""
     pr = probe(t.title, t.content)
@@ -129,7 +140,7 @@ def lookup(dialect: str) -> Select[Any]:
     PostgreSQL the keys are one array parameter, passed as its text form (cheaper to bind than 32
     values); elsewhere an expanding IN."""
     if dialect == "postgresql":
-        keys = _K.band_key == any_(cast(bindparam("keys", type_=String()), postgresql.ARRAY(BigInteger())))
+        keys = _K.band_key == any_(sql_cast(bindparam("keys", type_=String()), postgresql.ARRAY(BigInteger())))
     else:
         keys = _K.band_key.in_(bindparam("keys", expanding=True))
     cand = (select(_K.ticket_id).where(keys).group_by(_K.ticket_id)

@@ -14,15 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from qitong.db.bulk import write_tables
 from qitong.db.models import Category, Department, Enterprise, IdempotencyKey, Region, Ticket
 from qitong.domain.errors import Conflict, Forbidden, InvalidInput
 from qitong.domain.identity import InvalidUSCC, validate_uscc
 from qitong.domain.tickets.lifecycle import CENTER_ROLES, Role, Status
 from qitong.domain.tickets.vocab import Channel, Complexity, Layer, TicketType, Tier, Urgency
-from qitong.services.audit import enqueue, record
+from qitong.services import duplicates
+from qitong.services.audit import outbox_rows, record_rows
 from qitong.services.auth import Principal
 from qitong.services.context import Context
-from qitong.services.duplicates import after_insert as index_duplicates
 from qitong.services.tickets.queries import new_ticket_detail
 from qitong.services.tickets.schedule import Scheduler
 from qitong.services.tickets.snapshot import snapshot
@@ -147,12 +148,17 @@ def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, no
         t.number = _number(ctx, t.id, now)
         s.flush()
     extra = {k: v for k, v in {"source": source, "source_id": source_id, "origin": origin}.items() if v}
-    ev = record(s, p.who, at=now, entity="ticket", entity_id=t.id, ticket_id=t.id, action="submit",
-                after=snapshot(t), data={"number": t.number, "channel": t.channel.value, **extra, **(audit or {})})
-    enqueue(s, topic="ticket.submit", key=f"audit:{ev.seq}", ticket_id=t.id, at=now,
-            payload={"ticket_id": t.id, "number": t.number, "action": "submit", "status": t.status.value,
-                     "enterprise_id": t.enterprise_id, "channel": t.channel.value})
-    index_duplicates(s, ctx, t, now)  # near-duplicates and concentrated reports (docs/duplicates.md)
+    ix = duplicates.before_insert(s, ctx, t, now)  # near-duplicates (docs/duplicates.md)
+    seq, audit_rows = record_rows(
+        s, p.who, at=now, entity="ticket", entity_id=t.id, ticket_id=t.id, action="submit", after=snapshot(t),
+        data={"number": t.number, "channel": t.channel.value, **extra, **(audit or {})})
+    outbox = outbox_rows(topic="ticket.submit", key=f"audit:{seq}", ticket_id=t.id, at=now,
+                         payload={"ticket_id": t.id, "number": t.number, "action": "submit",
+                                  "status": t.status.value, "enterprise_id": t.enterprise_id,
+                                  "channel": t.channel.value})
+    # the audit event, the chain head, the outbox row and the index rows: one round trip (db/bulk.py)
+    write_tables(s.connection(), [*audit_rows, outbox, *ix.rows])
+    duplicates.after_insert(s, ctx, t, now, ix)  # a concentrated report, if this ticket completes one
     return t
 
 

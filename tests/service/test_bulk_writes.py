@@ -1,0 +1,53 @@
+"""db.bulk.write_tables: several tables in one write, on both engines, as the intake uses it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import cast
+
+import pytest
+from sqlalchemy import Table, select
+from sqlalchemy.exc import IntegrityError
+
+from qitong.db.bulk import Rows, write_tables
+from qitong.db.models import AuditHead, OutboxMessage, OutboxStatus
+from qitong.services.context import Context
+
+AT = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+HEAD, OUTBOX = cast(Table, AuditHead.__table__), cast(Table, OutboxMessage.__table__)
+
+
+def _outbox(key: str) -> dict[str, object]:
+    return {"idempotency_key": key, "topic": "t", "ticket_id": None, "payload": {"键": "值", "n": [1, 2]},
+            "status": OutboxStatus.pending, "next_attempt_at": AT, "created_at": AT}
+
+
+def test_rows_of_several_tables_land_and_an_upsert_replaces(ctx: Context) -> None:
+    with ctx.sessions.begin() as s:
+        write_tables(s.connection(), [Rows(HEAD, [{"id": 1, "seq": 1, "hash": "a" * 64}], upsert_on=("id",)),
+                                      Rows(OUTBOX, [_outbox("k1"), _outbox("k2")])])
+    with ctx.sessions.begin() as s:
+        write_tables(s.connection(), [Rows(OUTBOX, []),  # nothing to write: left out
+                                      Rows(HEAD, [{"id": 1, "seq": 2, "hash": "b" * 64}], upsert_on=("id",))])
+    with ctx.sessions() as s:
+        head = s.get(AuditHead, 1)
+        assert head is not None and (head.seq, head.hash) == (2, "b" * 64)
+        msgs = s.scalars(select(OutboxMessage).order_by(OutboxMessage.idempotency_key)).all()
+        assert [m.idempotency_key for m in msgs] == ["k1", "k2"]
+        assert msgs[0].payload == {"键": "值", "n": [1, 2]} and msgs[0].status == OutboxStatus.pending
+        assert msgs[0].created_at == AT
+
+
+def test_a_failing_write_leaves_nothing(ctx: Context) -> None:
+    with pytest.raises(IntegrityError), ctx.sessions.begin() as s:
+        write_tables(s.connection(), [Rows(HEAD, [{"id": 1, "seq": 1, "hash": "a" * 64}]),
+                                      Rows(OUTBOX, [_outbox("dup"), _outbox("dup")])])
+    with ctx.sessions() as s:
+        assert s.get(AuditHead, 1) is None
+        assert s.scalars(select(OutboxMessage)).all() == []
+
+
+def test_nothing_to_write_is_no_statement(ctx: Context) -> None:
+    with ctx.sessions.begin() as s:
+        write_tables(s.connection(), [])
+        write_tables(s.connection(), [Rows(OUTBOX, [])])

@@ -49,6 +49,11 @@ class Ticket(Base):
         Index("ix_tickets_running_due", "stage_due_at", "id",
               postgresql_where=text(f"status IN ({', '.join(repr(s.value) for s in sorted(_RUNNING))})"),
               sqlite_where=text(f"status IN ({', '.join(repr(s.value) for s in sorted(_RUNNING))})")),
+        # the same for one department's own queues (lead unit first): its overdue and due-soon counts
+        # walk its own deadlines, not every department's
+        Index("ix_tickets_lead_running_due", "lead_unit_id", "stage_due_at", "id",
+              postgresql_where=text(f"status IN ({', '.join(repr(s.value) for s in sorted(_RUNNING))})"),
+              sqlite_where=text(f"status IN ({', '.join(repr(s.value) for s in sorted(_RUNNING))})")),
         # search in Chinese: trigram GIN indexes answer LIKE '%…%' for 3+ characters (PostgreSQL only;
         # the extension pg_trgm is created before the tables, see below)
         *(Index(f"ix_tickets_{c}_trgm", c, postgresql_using="gin", postgresql_ops={c: "gin_trgm_ops"})

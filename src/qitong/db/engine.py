@@ -41,3 +41,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_only(s: Session) -> None:
+    """Run the session's statements without a transaction on PostgreSQL (no BEGIN and ROLLBACK round
+    trips: a single read statement needs no snapshot). Call first, before any statement."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from qitong.db.engine import read_only
 from qitong.db.models import ApiToken, User
 from qitong.domain.errors import Forbidden, InvalidInput, Unauthenticated
 from qitong.domain.tickets.access import Actor
@@ -96,17 +97,22 @@ def issue_token(ctx: Context, username: str, password: str) -> tuple[str, Princi
 def principal_for_token(ctx: Context, token: str) -> Principal:
     now = ctx.clock.now()
     with ctx.sessions() as s:
-        row = s.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_sha256 == _sha(token))
-        ).one_or_none()
-        if row is None:
-            raise Unauthenticated("登录凭证无效，请重新登录", field="Authorization")
-        tok, user = row
-        if tok.revoked_at is not None or tok.expires_at <= now or not user.active:
-            raise Unauthenticated("登录已过期，请重新登录", field="Authorization")
-        return principal_of(user)
+        read_only(s)  # every API request passes here: one statement, no transaction round trips
+        row = s.execute(_TOKEN_LOOKUP, {"sha": _sha(token)}).one_or_none()
+    if row is None:
+        raise Unauthenticated("登录凭证无效，请重新登录", field="Authorization")
+    if row.revoked_at is not None or row.expires_at <= now or not row.active:
+        raise Unauthenticated("登录已过期，请重新登录", field="Authorization")
+    return Principal(Actor(row.id, row.role, row.department_id, row.enterprise_id), row.username,
+                     row.display_name, must_change_password=row.must_change_password)
+
+
+_TOKEN_LOOKUP = (
+    select(ApiToken.revoked_at, ApiToken.expires_at, User.id, User.role, User.department_id, User.enterprise_id,
+           User.username, User.display_name, User.must_change_password, User.active)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_sha256 == bindparam("sha"))
+)
 
 
 def revoke_token(ctx: Context, token: str) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qitong.db.bulk import Rows
+from qitong.db.engine import read_only
 from qitong.db.models import Ticket, TicketBandKey, TicketFingerprint
 from qitong.domain.duplicates import (
     ConcentratedRule,
@@ -165,7 +166,7 @@ def check_draft(ctx: Context, p: Principal, title: str, content: str, limit: int
     pr = fp.probe(title, content)
     now = ctx.clock.now()
     with ctx.sessions() as s:
-        fp.read_only(s)  # one statement: no transaction round trips (the 5 ms p99 target, docs/duplicates.md)
+        read_only(s)  # one statement: no transaction round trips (the 5 ms p99 target, docs/duplicates.md)
         hits = fp.search(s, pr, since=_recent(ctx, now), threshold=ctx.settings.duplicate_threshold, limit=50)
     items = [i for i in (_draft_item(p, h) for h in hits) if i is not None][:limit]
     open_ = any(i["status"] in OPEN_STATUSES for i in items)

@@ -155,13 +155,6 @@ def lookup_params(keys: list[int], since: datetime, dialect: str, cap: int = CAN
     return {"keys": bound, "cap": cap, "since": since}
 
 
-def read_only(s: Session) -> None:
-    """Run the session's statements without a transaction on PostgreSQL (no BEGIN and ROLLBACK round
-    trips: a single read statement needs no snapshot). Call first, before any statement."""
-    if s.get_bind().dialect.name == "postgresql":
-        s.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
 def similarities(query: Shingles, raws: Sequence[bytes]) -> npt.NDArray[np.float64]:
     """Exact Jaccard of the query with each stored shingle set, vectorised over all of them."""
     if query.size == 0 or not raws:

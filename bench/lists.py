@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).parent))
 
 import psycopg
-from _load import NOW, Database, fresh_database, load_org, load_tickets, make_context
+from _load import ADMIN, NOW, Database, fresh_database, load_org, load_tickets, make_context
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
@@ -167,11 +167,34 @@ def measure(db: Database, size: int, repeat: int) -> dict[tuple[str, str, str], 
     return out
 
 
+def report(size: int, res: dict[tuple[str, str, str], tuple[float, float, int, int, float]]) -> None:
+    base = res[("api", "-", "/healthz")][0]
+    print(f"{'tickets':>9} {'kind':<5} {'as':<10} {'request':<42} {'p50 ms':>7} {'p95 ms':>7} {'SQL':>4} "
+          f"{'db ms':>6} {'total':>6} {'x base':>7}")
+    for (kind, user, path), (med, p, n, total, dbm) in res.items():
+        flag = "" if p <= TARGET_MS or kind not in ("api", "query") or path == "/healthz" else "  <-- over target"
+        print(f"{size:>9,} {kind:<5} {user:<10} {path:<42} {med:>7.1f} {p:>7.1f} {n:>4} {dbm:>6.1f} {total:>6} "
+              f"{med / base:>7.1f}{flag}", flush=True)
+    worst = max((v[1], k[2]) for k, v in res.items() if k[2] != "/healthz" and k[0] in ("api", "query"))
+    print(f"# slowest p95 (api, query) at {size:,}: {worst[0]:.1f} ms ({worst[1]}); target p95 ≤ {TARGET_MS:.0f} ms: "
+          f"{'met' if worst[0] <= TARGET_MS else 'NOT met'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--database", help="measure an existing database loaded by bench/_load.py (its name on the "
+                    "bench's server; migrated to the current schema) instead of loading fresh ones")
     a = ap.parse_args()
+    if a.database:
+        url = ADMIN.rsplit("/", 1)[0] + f"/{a.database}"
+        db = Database(url, url.replace("postgresql+psycopg://", "postgresql://"))
+        with psycopg.connect(db.dsn) as conn:
+            row = conn.execute("SELECT count(*) FROM tickets").fetchone()
+        size = int(row[0]) if row else 0
+        report(size, measure(db, size, a.repeat))
+        return
     results: dict[int, dict[tuple[str, str, str], tuple[float, float, int, int, float]]] = {}
     with fresh_database("qitong_lists") as db:
         org = load_org(db)
@@ -182,22 +205,11 @@ def main() -> None:
             loaded = size
             print(f"# loaded {size:,} tickets in {time.perf_counter() - t0:.1f} s", flush=True)
             results[size] = res = measure(db, size, a.repeat)
-            base = res[("api", "-", "/healthz")][0]
-            print(f"{'tickets':>9} {'kind':<5} {'as':<10} {'request':<42} {'p50 ms':>7} {'p95 ms':>7} {'SQL':>4} "
-                  f"{'db ms':>6} {'total':>6} {'x base':>7}")
-            for (kind, user, path), (med, p, n, total, dbm) in res.items():
-                flag = "" if p <= TARGET_MS or kind not in ("api", "query") or path == "/healthz" \
-                    else "  <-- over target"
-                print(f"{size:>9,} {kind:<5} {user:<10} {path:<42} {med:>7.1f} {p:>7.1f} {n:>4} {dbm:>6.1f} {total:>6} "
-                      f"{med / base:>7.1f}{flag}", flush=True)
+            report(size, res)
     first, last = results[a.sizes[0]], results[a.sizes[-1]]
     grew = [k[2] for k in last if last[k][2] != first[k][2]]
-    worst = max((v[1], k[2]) for k, v in last.items() if k[2] != "/healthz" and k[0] in ("api", "query"))
     print(f"# statements per request {'unchanged' if not grew else 'CHANGED for ' + ', '.join(grew)} "
           f"from {a.sizes[0]:,} to {a.sizes[-1]:,} tickets")
-    print(f"# slowest p95 (api, query) at {a.sizes[-1]:,}: {worst[0]:.1f} ms ({worst[1]}); target p95 ≤ "
-          f"{TARGET_MS:.0f} ms: "
-          f"{'met' if worst[0] <= TARGET_MS else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qitong.domain.errors import (
@@ -56,7 +57,19 @@ def _status(e: DomainError) -> int:
     return 400
 
 
+DISCONNECTED = "与数据库的连接刚刚中断，本次请求未被保存，请重试"
+
+
 def install(app: FastAPI) -> None:
+    @app.exception_handler(DBAPIError)
+    async def _database(_r: Request, e: DBAPIError) -> JSONResponse:
+        # a connection broken by a database restart (the pool does not pre-ping, docs/operations.md):
+        # SQLAlchemy has invalidated the pool and the transaction rolled back, so a retry is safe
+        if not e.connection_invalidated:
+            raise e
+        return JSONResponse(body(DISCONNECTED, field=None, code="database_unavailable"), 503,
+                            headers={"Retry-After": "1"})
+
     @app.exception_handler(DomainError)
     async def _domain(_r: Request, e: DomainError) -> JSONResponse:
         extra: dict[str, Any] = {}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -33,11 +34,28 @@ def install(app: FastAPI, settings: Settings) -> None:
     for module in (login, portal, workbench, tickets, dashboard, qr, disclosure, admin, responsibility):
         app.include_router(module.router)
     _html_not_found(app)
+    _html_database_gone(app)
 
 
 def _wants_html(request: Request) -> bool:
     path = request.url.path
     return not (path.startswith("/api") or path.startswith("/static") or path in ("/docs", "/openapi.json"))
+
+
+def _html_database_gone(app: FastAPI) -> None:
+    """A request that met a connection broken by a database restart: a Chinese page outside the API."""
+    json_handler = app.exception_handlers[DBAPIError]
+
+    async def handler(request: Request, e: Exception) -> Response:
+        assert isinstance(e, DBAPIError)
+        if not _wants_html(request) or not e.connection_invalidated:
+            out = json_handler(request, e)
+            return out if isinstance(out, Response) else await out
+        page = await error_page(request, 503, TITLES[503])
+        page.headers.update({**SECURITY_HEADERS, "Retry-After": "1"})
+        return page
+
+    app.add_exception_handler(DBAPIError, handler)
 
 
 def _html_not_found(app: FastAPI) -> None:

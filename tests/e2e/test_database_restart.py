@@ -1,0 +1,48 @@
+"""A PostgreSQL restart while the pool holds connections (the pool does not pre-ping): the request that
+meets a dead connection gets a 503 with a Chinese message and nothing half-written; the next one works."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlalchemy import Engine
+
+from tests.support.api import Api
+
+
+def _kill_pool(engine: Engine) -> None:
+    """End every server session of the app's pool, as a restart would."""
+    pids = []
+    for conn in engine.pool._pool.queue:  # type: ignore[attr-defined]  # the idle pooled connections
+        pids.append(conn.dbapi_connection.info.backend_pid)
+    assert pids, "the pool holds no idle connection to kill"
+    with psycopg.connect(engine.url.render_as_string(hide_password=False).replace("+psycopg", ""),
+                         autocommit=True) as admin:
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+def test_a_broken_connection_is_a_503_then_the_pool_recovers(api: Api) -> None:
+    engine: Engine = api.c.app.state.engine  # type: ignore[attr-defined]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a server restart is a PostgreSQL matter: SQLite has no server connection to lose")
+    h = api.login("ent1_user")
+    assert api.c.get("/api/tickets", headers=h).status_code == 200
+    _kill_pool(engine)
+    r = api.c.get("/api/tickets", headers=h)
+    assert r.status_code == 503, r.text
+    assert r.json()["code"] == "database_unavailable" and "重试" in r.json()["detail"]
+    assert r.headers["Retry-After"] == "1"
+    assert api.c.get("/api/tickets", headers=h).status_code == 200
+
+
+def test_the_page_says_it_in_chinese(api: Api) -> None:
+    engine: Engine = api.c.app.state.engine  # type: ignore[attr-defined]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a server restart is a PostgreSQL matter: SQLite has no server connection to lose")
+    assert api.c.get("/public").status_code == 200  # the public page reads the database
+    _kill_pool(engine)
+    r = api.c.get("/public")
+    assert r.status_code == 503 and "text/html" in r.headers["content-type"]
+    assert "暂时无法处理" in r.text and "本次提交未被保存" in r.text
+    assert api.c.get("/public").status_code == 200

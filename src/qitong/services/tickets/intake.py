@@ -27,7 +27,7 @@ from qitong.services.context import Context
 from qitong.services.tickets.queries import new_ticket_detail
 from qitong.services.tickets.schedule import Scheduler
 from qitong.services.tickets.snapshot import snapshot
-from qitong.services.tickets.timers import refresh as refresh_timers
+from qitong.services.tickets.timers import first_row as first_timer
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345)$")
 ENTERPRISE_CHANNELS = frozenset({Channel.web, Channel.app, Channel.qr})
@@ -89,7 +89,7 @@ def create_ticket(
 ) -> Created:
     request_hash = hashlib.sha256(
         json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()
-    ).hexdigest()
+    ).hexdigest() if idempotency_key else ""
     with ctx.sessions.begin() as s:
         if idempotency_key:
             prior = s.scalars(
@@ -121,9 +121,11 @@ def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, no
                   audit: dict[str, Any] | None = None) -> Ticket:
     """Insert a submitted ticket inside the caller's transaction: first deadline, number, audit event
     and outbox row. Every channel (portal, API, 12345 import, forum batch, assigned) comes through here."""
+    held = _prefetch(s, p, data)  # held: the session's identity map keeps only weak references
     ent = _enterprise(s, p, data)
     region_id = _region(s, data, ent)
     _check_refs(s, p, data)
+    del held
     t = Ticket(
         number=None, query_code=f"{secrets.randbelow(10**6):06d}", channel=data.channel,
         enterprise_id=ent.id if ent else None, enterprise_name=ent.name if ent else (data.enterprise_name or ""),
@@ -136,7 +138,6 @@ def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, no
     )
     sched = Scheduler(ctx.calendars.get(s), ctx.policy, ctx.profile_for(data.ticket_type))
     sched.enter_stage(t, Status.submitted, now)
-    refresh_timers(t, sched.cal, ctx.policy, ctx.settings)
     # the number carries the id: on PostgreSQL the id is drawn from the sequence first, so the row is
     # written once (an UPDATE after the INSERT re-indexes the whole wide row); SQLite numbers after it
     if s.get_bind().dialect.name == "postgresql":
@@ -156,8 +157,9 @@ def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, no
                          payload={"ticket_id": t.id, "number": t.number, "action": "submit",
                                   "status": t.status.value, "enterprise_id": t.enterprise_id,
                                   "channel": t.channel.value})
-    # the audit event, the chain head, the outbox row and the index rows: one round trip (db/bulk.py)
-    write_tables(s.connection(), [*audit_rows, outbox, *ix.rows])
+    # the first timer, the audit event, the chain head, the outbox row and the index rows: one round trip
+    timer = first_timer(t, sched.cal, ctx.policy, ctx.settings)
+    write_tables(s.connection(), [timer, *audit_rows, outbox, *ix.rows])
     duplicates.after_insert(s, ctx, t, now, ix)  # a concentrated report, if this ticket completes one
     return t
 
@@ -173,6 +175,15 @@ def _response(c: Created) -> dict[str, Any]:
 def _own_channel(data: TicketCreate) -> Channel:
     """An enterprise user submits through its own channels only; anything else is staff intake."""
     return data.channel if data.channel in ENTERPRISE_CHANNELS else Channel.web
+
+
+def _prefetch(s: Session, p: Principal, data: TicketCreate) -> list[Any]:
+    """A business's submission needs its enterprise and the category: one round trip loads both into the
+    session, where the checks below then find them (while the caller holds what this returns)."""
+    if p.actor.role == Role.enterprise_user and p.actor.enterprise_id is not None and data.category is not None:
+        return list(s.execute(select(Enterprise, Category).outerjoin(Category, Category.code == data.category)
+                              .where(Enterprise.id == p.actor.enterprise_id)).all())
+    return []
 
 
 def _enterprise(s: Any, p: Principal, data: TicketCreate) -> Enterprise | None:

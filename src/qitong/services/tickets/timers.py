@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
+from sqlalchemy import Table
+
+from qitong.db.bulk import Rows
 from qitong.db.models import Ticket, TicketTimer
 from qitong.domain.tickets.lifecycle import Status
 from qitong.domain.tickets.timers import TimerFacts, next_check, share_warning
@@ -95,3 +98,10 @@ def refresh(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Sett
         t.timer = TicketTimer(next_check_at=at)
     elif t.timer.next_check_at != at:
         t.timer.next_check_at = at
+
+
+def first_row(t: Ticket, cal: WorkCalendar, policy: CountingPolicy, settings: Settings) -> Rows:
+    """A new ticket's timer as a row for `db.bulk.write_tables` (intake's one write; `t.timer` then loads
+    it from the database if the transaction touches it again)."""
+    at = next_check(facts(t, cal, policy, settings))
+    return Rows(cast(Table, TicketTimer.__table__), [{"ticket_id": t.id, "next_check_at": at}])

@@ -94,3 +94,18 @@ def test_new_closures_cases_and_knowledge_are_found_at_once(world: World, clock:
     got = similar_for_ticket(w.ctx, w["agent"], new)
     assert [c["id"] for c in got["cases"]] == [case["id"]] and got["cases"][0]["lesson"] == "用电报装纳入项目竣工前置服务"
     assert [k["id"] for k in got["knowledge"]] == [entry["id"]]
+
+
+def test_warm_builds_every_index_so_the_first_search_reads_no_corpus(world: World, ctx: Context,
+                                                                    clock: FixedClock) -> None:
+    from qitong.services import retrieval
+
+    close(world, clock, *ROAD)
+    retrieval.invalidate(ctx)
+    retrieval.warm(ctx)
+    built = dict(retrieval._cache[ctx.sessions])
+    assert set(built) == {c.name for c in (retrieval.CLOSED_TICKETS, retrieval.PUBLISHED_CASES,
+                                             retrieval.PUBLISHED_KNOWLEDGE)}
+    with ctx.sessions() as s:  # unchanged data: the same index objects, nothing rebuilt
+        assert retrieval.indexed(ctx, s, retrieval.CLOSED_TICKETS) is built[retrieval.CLOSED_TICKETS.name]
+        assert len(built[retrieval.CLOSED_TICKETS.name].positions) == 1

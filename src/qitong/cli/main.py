@@ -158,10 +158,25 @@ def calendar_set(
 def long_lived(web: Any) -> Any:
     """Leave what lives as long as the process (modules, mappings, templates, the app) out of every later
     garbage collection: a full collection then walks a request's garbage only, not everything loaded
-    at start (the tail of short requests; docs/benchmarks.md)."""
+    at start (the tail of short requests; docs/benchmarks.md). Then build the similar-case indexes in
+    the background, so the first handler to open a ticket does not wait for them."""
+    import threading
+
+    from qitong.services.retrieval import warm
+
     gc.collect()
     gc.freeze()
+    threading.Thread(target=_warm, args=(web.state.ctx, warm), name="qitong-warm", daemon=True).start()
     return web
+
+
+def _warm(ctx: Any, warm: Any) -> None:
+    try:
+        warm(ctx)
+    except Exception:  # a cold index is built on first use instead; the server must start regardless
+        import logging
+
+        logging.getLogger("qitong").exception("similar-case indexes not built at start-up")
 
 
 @app.command("serve")

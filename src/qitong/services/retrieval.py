@@ -176,3 +176,11 @@ PUBLISHED_KNOWLEDGE = Corpus(
                   (r.category, r.effective_from, r.effective_to)),
     append_only=False,
 )
+
+
+def warm(ctx: Context) -> None:
+    """Build every corpus's index now (`qitong serve` runs this in a background thread at start-up), so
+    that the first handler to open a ticket does not wait seconds for the closed tickets to be read."""
+    with ctx.sessions() as s:
+        for corpus in (CLOSED_TICKETS, PUBLISHED_CASES, PUBLISHED_KNOWLEDGE):
+            indexed(ctx, s, corpus)

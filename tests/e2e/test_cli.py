@@ -72,3 +72,32 @@ def test_calendar_load_year_makes_2027_known(demo_db: Path, tmp_path: Path) -> N
     assert r.returncode == 0, r.stderr
     r = qitong(copy, "workdays", "add", "2027-02-05", "1")
     assert r.stdout.strip() == "2027-02-13" and r.stderr == ""
+
+
+def test_serve_with_two_worker_processes_answers(demo_db: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "QITONG_DATABASE_URL": f"sqlite:///{demo_db}",
+           "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    proc = subprocess.Popen([sys.executable, "-c", "from qitong.cli.main import main; main()", "serve",
+                             "--port", str(port), "--workers", "2"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        body = None
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/public", timeout=2) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None and "象湖县" in body, "the server did not answer"
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=30)[0]
+    assert out.count("Started server process") == 2, out  # two worker processes

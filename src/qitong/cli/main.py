@@ -179,14 +179,25 @@ def _warm(ctx: Any, warm: Any) -> None:
         logging.getLogger("qitong").exception("similar-case indexes not built at start-up")
 
 
+def serving_app() -> Any:
+    """The app as `qitong serve` runs it; with --workers, uvicorn calls this in each worker process."""
+    from qitong.web.app import create_app
+
+    return long_lived(create_app(Settings()))
+
+
 @app.command("serve")
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          workers: Annotated[int, typer.Option(min=1, max=64, help="Web 进程数（多核服务器可设为 CPU 核数）")] = 1,
+          ) -> None:
     """启动 Web 服务。"""
     import uvicorn
 
-    from qitong.web.app import create_app
-
-    uvicorn.run(long_lived(create_app(Settings())), host=host, port=port, log_level="info")
+    if workers > 1:
+        uvicorn.run("qitong.cli.main:serving_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="info")
+    else:
+        uvicorn.run(serving_app(), host=host, port=port, log_level="info")
 
 
 @app.command("worker")

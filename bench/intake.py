@@ -41,26 +41,19 @@ from qitong.demo.loader import DEMO_PASSWORD
 from qitong.services.auth import issue_token
 
 TARGET = 0.20
-SERVER = """
-import sys, uvicorn
-sys.path.insert(0, {src!r})
-from qitong.settings import Settings
-from qitong.web.app import create_app
-from qitong.cli.main import long_lived
-uvicorn.run(long_lived(create_app(Settings(database_url={url!r}))), host="127.0.0.1", port={port}, log_level="warning")
-"""
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(url: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """`qitong serve` itself, in a subprocess, on the bench's database."""
     port = free_port()
-    code = SERVER.format(src=str(Path(__file__).parents[1] / "src"), url=url, port=port)
-    proc = subprocess.Popen([sys.executable, "-c", code])
+    env = {**os.environ, "QITONG_DATABASE_URL": url, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    proc = subprocess.Popen([sys.executable, "-c", "from qitong.cli.main import main; main()", "serve", "--port",
+                             str(port), "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -164,6 +157,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--workers", type=int, default=1, help="web processes (qitong serve --workers)")
     a = ap.parse_args()
     with fresh_database("qitong_intake") as db:
         org = load_org(db, n_texts=500)
@@ -171,10 +165,10 @@ def main() -> None:
         token, p = issue_token(ctx, "qy001", DEMO_PASSWORD)
         ctx.sessions.kw["bind"].dispose()
         ent = next((i, name, p.actor.user_id) for i, name, _r, _u in org.enterprises if i == p.actor.enterprise_id)
-        proc, base = start_server(db.url)
+        proc, base = start_server(db.url, a.workers)
         try:
-            print(f"# PostgreSQL, uvicorn (1 process) in a subprocess, {os.cpu_count()} CPUs; {a.seconds:.0f} s per "
-                  f"run; business token; the demo county's organisation")
+            print(f"# PostgreSQL, `qitong serve --workers {a.workers}` in a subprocess, {os.cpu_count()} CPUs; "
+                  f"{a.seconds:.0f} s per run; business token; the demo county's organisation")
             print(f"{'clients':>7} {'path':<8} {'tickets/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'intake/plain':>13}")
             ratios: dict[int, float] = {}
             for n in a.clients:

@@ -101,3 +101,34 @@ def test_serve_with_two_worker_processes_answers(demo_db: Path) -> None:
         proc.terminate()
         out = proc.communicate(timeout=30)[0]
     assert out.count("Started server process") == 2, out  # two worker processes
+
+
+def test_the_workers_listener_gives_connections_tcp_nodelay() -> None:
+    """Without it each keep-alive response waits for the client's delayed ACK (uvicorn issue #3149)."""
+    import asyncio
+    import socket
+
+    import uvicorn
+
+    from qitong.cli.main import tcp_listener
+
+    sock = tcp_listener(uvicorn.Config("qitong.cli.main:serving_app", host="127.0.0.1", port=0))
+    assert sock.proto == socket.IPPROTO_TCP
+
+    async def accepted_nodelay() -> int:
+        got: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                s = transport.get_extra_info("socket")
+                got.set_result(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+        async with server:
+            _r, w = await asyncio.open_connection("127.0.0.1", sock.getsockname()[1])
+            value = await asyncio.wait_for(got, 5)
+            w.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) != 0

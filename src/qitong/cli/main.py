@@ -194,10 +194,31 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
     import uvicorn
 
     if workers > 1:
-        uvicorn.run("qitong.cli.main:serving_app", factory=True, workers=workers, host=host, port=port,
-                    log_level="info")
+        _serve_processes(workers, host, port)
     else:
         uvicorn.run(serving_app(), host=host, port=port, log_level="info")
+
+
+def _serve_processes(workers: int, host: str, port: int) -> None:
+    """uvicorn's --workers path, with a listening socket that says it is TCP: uvicorn binds it without
+    `proto`, accepted connections inherit proto 0, and asyncio then leaves Nagle's algorithm on, so
+    every keep-alive response waits ~40 ms for the client's delayed ACK (uvicorn issue #3149)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("qitong.cli.main:serving_app", factory=True, workers=workers, host=host, port=port,
+                            log_level="info")
+    Multiprocess(config, sockets=[tcp_listener(config)]).run()
+
+
+def tcp_listener(config: Any) -> Any:
+    """uvicorn's listening socket for `config`, its protocol set to TCP (see `_serve_processes`)."""
+    import socket
+
+    bound = config.bind_socket()
+    sock = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach())
+    sock.set_inheritable(True)
+    return sock
 
 
 @app.command("worker")

@@ -86,3 +86,12 @@ def test_a_model_file_of_the_previous_format_loads_as_no_model(tmp_path: Path) -
     path = tmp_path / "old.joblib"
     textclf.save(m, path)
     assert textclf.load(path) is None  # suggestions fall back to keywords until the next training
+
+
+@pytest.mark.parametrize("ngrams", [(1, 2), (1, 3), (2, 2), (2, 3)])
+def test_the_hot_path_builds_scikit_learns_char_ngrams(ngrams: tuple[int, int]) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyze = TfidfVectorizer(analyzer="char", ngram_range=ngrams, preprocessor=lambda s: s).build_analyzer()
+    for text in ["", "营", "营业", "施工  许可\n\n和 竣工\t验收", " 前后有空格 ", "ＡＢ0号\u3000\u3000楼", "a  b"]:
+        assert textclf._char_grams(text, *ngrams) == analyze(text)

@@ -1,15 +1,16 @@
-"""Intake throughput: tickets per second through the whole intake (HTTP, auth, validation, routing,
-duplicate check, audit, outbox) against plain single-row INSERTs of a ticket row into the same
-PostgreSQL database, at the same concurrency, in the same run.
+"""Intake throughput: tickets per second through the whole intake (HTTP, auth, validation, duplicate
+check, audit, outbox; routing happens at acceptance, not here: docs/adr/0006) against plain
+single-row INSERTs of a ticket row into the same PostgreSQL database, at the same concurrency, in the
+same run.
 
     .venv/bin/python bench/intake.py                     # 1 and 8 clients, 10 s each (about 1.5 minutes)
     .venv/bin/python bench/intake.py --clients 1 --seconds 5
 
-The server is the real one: uvicorn in a subprocess (one process, as `qitong serve`) on a fresh database
-holding the demo county's organisation; N client threads with httpx post POST /api/tickets with a
-business's bearer token. The baseline: N threads with a psycopg connection each, one autocommitted
-INSERT INTO tickets per call. Prints both rates, their ratio and p50 / p99 latency.
-Target at 1 client: intake ≥ 20 % of the plain insert rate.
+The server is the real one: `qitong serve` in a subprocess (`--workers`, default 1) on a fresh database
+holding the demo county's organisation; N client threads, each with a keep-alive connection of the
+standard library's client, post POST /api/tickets with a business's bearer token. The baseline: N
+threads with a psycopg connection each, one autocommitted INSERT INTO tickets per call. Prints both
+rates, their ratio and p50 / p99 latency. Target at 1 client: intake ≥ 20 % of the plain insert rate.
 """
 
 from __future__ import annotations

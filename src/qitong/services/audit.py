@@ -74,13 +74,8 @@ def record_many(s: Session, who: Who, *, at: datetime, entries: list[AuditEntry]
     prev, seq = head.hash, head.seq
     for e in entries:
         seq += 1
-        row: dict[str, Any] = {
-            "seq": seq, "ticket_id": e.ticket_id, "entity": e.entity, "entity_id": e.entity_id,
-            "action": e.action, "actor_id": who.user_id, "actor_name": who.name, "actor_role": who.role,
-            "before": {}, "after": {}, "reason": e.reason, "data": dict(e.data or {}), "created_at": at,
-        }
-        row["hash"] = event_hash(prev, row)
-        row.update(prev_hash=prev, actor_department_id=who.department_id)
+        row = _event_row(seq, prev, who, at=at, entity=e.entity, entity_id=e.entity_id, action=e.action,
+                         reason=e.reason, data=e.data, ticket_id=e.ticket_id)
         prev = row["hash"]
         rows.append(row)
     insert_rows(s.connection(), cast(Table, AuditEvent.__table__), rows)
@@ -113,28 +108,27 @@ def record(
     ticket_id: int | None = None,
 ) -> AuditEvent:
     head = _head(s)
-    ev = AuditEvent(
-        seq=head.seq + 1,
-        ticket_id=ticket_id,
-        entity=entity,
-        entity_id=str(entity_id),
-        action=action,
-        actor_id=who.user_id,
-        actor_name=who.name,
-        actor_role=who.role,
-        actor_department_id=who.department_id,
-        before=dict(before or {}),
-        after=dict(after or {}),
-        reason=reason,
-        data=dict(data or {}),
-        created_at=at,
-        prev_hash=head.hash,
-        hash="",
-    )
-    ev.hash = event_hash(head.hash, _hash_record(ev))
+    ev = AuditEvent(**_event_row(head.seq + 1, head.hash, who, at=at, entity=entity, entity_id=entity_id,
+                                 action=action, before=before, after=after, reason=reason, data=data,
+                                 ticket_id=ticket_id))
     head.seq, head.hash = ev.seq, ev.hash
     s.add(ev)
     return ev
+
+
+def _event_row(seq: int, prev_hash: str, who: Who, *, at: datetime, entity: str, entity_id: object, action: str,
+               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
+               reason: str | None = None, data: Mapping[str, Any] | None = None,
+               ticket_id: int | None = None) -> dict[str, Any]:
+    """An audit event's columns, its hash chained on `prev_hash` over the _HASHED fields."""
+    row: dict[str, Any] = {
+        "seq": seq, "ticket_id": ticket_id, "entity": entity, "entity_id": str(entity_id), "action": action,
+        "actor_id": who.user_id, "actor_name": who.name, "actor_role": who.role, "before": dict(before or {}),
+        "after": dict(after or {}), "reason": reason, "data": dict(data or {}), "created_at": at,
+    }
+    row["hash"] = event_hash(prev_hash, row)
+    row.update(prev_hash=prev_hash, actor_department_id=who.department_id)
+    return row
 
 
 def record_rows(
@@ -156,13 +150,8 @@ def record_rows(
     head = _head(s)
     if head in s.new:  # the chain's first event ever: the head row must exist for the upsert to replace
         s.flush()
-    row: dict[str, Any] = {
-        "seq": head.seq + 1, "ticket_id": ticket_id, "entity": entity, "entity_id": str(entity_id),
-        "action": action, "actor_id": who.user_id, "actor_name": who.name, "actor_role": who.role,
-        "before": {}, "after": dict(after or {}), "reason": None, "data": dict(data or {}), "created_at": at,
-    }
-    row["hash"] = event_hash(head.hash, row)
-    row.update(prev_hash=head.hash, actor_department_id=who.department_id)
+    row = _event_row(head.seq + 1, head.hash, who, at=at, entity=entity, entity_id=entity_id, action=action,
+                     after=after, data=data, ticket_id=ticket_id)
     set_committed_value(head, "seq", row["seq"])
     set_committed_value(head, "hash", row["hash"])
     return row["seq"], [Rows(cast(Table, AuditEvent.__table__), [row]),

@@ -51,3 +51,24 @@ def test_nothing_to_write_is_no_statement(ctx: Context) -> None:
     with ctx.sessions.begin() as s:
         write_tables(s.connection(), [])
         write_tables(s.connection(), [Rows(OUTBOX, [])])
+
+
+def test_record_rows_starts_a_fresh_chain_and_record_chains_on_in_the_same_transaction(ctx: Context) -> None:
+    from qitong.db.models import AuditEvent
+    from qitong.services.audit import SYSTEM, record, record_rows, verify
+
+    with ctx.sessions.begin() as s:  # no event yet: the chain head does not exist
+        seq, rows = record_rows(s, SYSTEM, at=AT, entity="ticket", entity_id=7, action="submit",
+                                after={"status": "submitted"}, data={"number": "QT1"})
+        write_tables(s.connection(), rows)
+        later = record(s, SYSTEM, at=AT, entity="ticket", entity_id=7, action="note", reason="备注")
+        assert (seq, later.seq) == (1, 2)
+    with ctx.sessions.begin() as s:
+        seq3, rows = record_rows(s, SYSTEM, at=AT, entity="ticket", entity_id=8, action="submit")
+        write_tables(s.connection(), rows)
+    with ctx.sessions() as s:
+        assert seq3 == 3
+        assert [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.seq))] == ["submit", "note", "submit"]
+        head = s.get(AuditHead, 1)
+        assert head is not None and head.seq == 3
+        assert verify(s).ok

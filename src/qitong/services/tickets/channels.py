@@ -110,9 +110,30 @@ def import_hotline(ctx: Context, p: Principal, filename: str, content: bytes,
     return report
 
 
+_FIELD_NAMES = {"title": "标题", "content": "内容", "ticket_type": "诉求类型", "category": "问题分类",
+                "urgency": "紧急程度", "complexity": "难易程度", "submitter_name": "来电人",
+                "submitter_phone": "联系电话", "enterprise_name": "企业名称", "enterprise_uscc": "统一社会信用代码",
+                "region_code": "行政区划代码", "received_at": "来电时间", "origin": "来源说明"}
+
+
 def _reason(err: Any) -> str:
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    return f"{'.'.join(map(str, err['loc']))}：{msg}"
+    """A row's first validation error in Chinese, naming the field as the import's users know it."""
+    name = ".".join(map(str, err["loc"]))
+    label = _FIELD_NAMES.get(name, name)
+    ctx = err.get("ctx") or {}
+    kind = err.get("type", "")
+    msg = str(err.get("msg", ""))
+    if msg.startswith("Value error, "):
+        return f"{label}：{msg.removeprefix('Value error, ')}"
+    if kind == "missing":
+        return f"缺少“{label}”"
+    if kind == "string_too_short":
+        return f"“{label}”至少 {ctx.get('min_length')} 个字"
+    if kind == "string_too_long":
+        return f"“{label}”最多 {ctx.get('max_length')} 个字"
+    if kind in ("enum", "literal_error"):
+        return f"“{label}”的取值不在允许范围内"
+    return f"“{label}”格式不正确"
 
 
 def _upsert(ctx: Context, p: Principal, source: str, row: SourceRow) -> str:

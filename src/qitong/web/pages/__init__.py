@@ -12,7 +12,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from qitong.settings import Settings
-from qitong.web.pages import admin, dashboard, disclosure, login, portal, qr, responsibility, tickets, workbench
+from qitong.web.pages import (
+    admin,
+    channels,
+    dashboard,
+    disclosure,
+    login,
+    portal,
+    qr,
+    responsibility,
+    tickets,
+    workbench,
+)
 from qitong.web.pages.render import make_templates
 from qitong.web.pages.route import SECURITY_HEADERS, TITLES, error_page
 
@@ -31,7 +42,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         https_only=settings.session_cookie_secure,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (login, portal, workbench, tickets, dashboard, qr, disclosure, admin, responsibility):
+    for module in (login, portal, workbench, tickets, dashboard, qr, disclosure, admin, responsibility, channels):
         app.include_router(module.router)
     _html_not_found(app)
     _html_database_gone(app)

@@ -1,0 +1,105 @@
+"""多渠道录入 over HTTP, on SQLite and PostgreSQL: the 12345 import with its mapping (idempotent, bad rows
+named by line), a forum batch (all or nothing, the bad item named), a leader's assigned problem, and who
+may open what."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from qitong.db.models import AuditEvent, Ticket
+from qitong.domain.tickets.vocab import Channel
+from qitong.web.pages.channels import DEFAULT_MAPPING
+from tests.support.pages import pages
+from tests.support.world import World
+
+CSV = ("工单编号,标题,诉求内容,来电人,联系电话,企业名称,诉求类型,来电时间\n"
+       "GD20261101,厂区道路积水,厂区门口道路下雨积水，货车进出困难,李明,13900001111,象湖县鑫达机械有限公司,投诉,"
+       "2026-11-20T09:00:00+08:00\n"
+       "GD20261102,用电报装慢,新厂房申请用电报装两个月未接电,赵华,13900002222,象湖县海湾水产养殖专业合作社,求助,"
+       "2026-11-20T10:00:00+08:00\n"
+       "GD20261103,电话不对,企业反映审批慢,钱七,12345,某公司,咨询,2026-11-20T11:00:00+08:00\n")
+
+
+def _count(w: World, channel: Channel) -> int:
+    with w.ctx.sessions() as s:
+        return s.scalar(select(func.count()).select_from(Ticket).where(Ticket.channel == channel)) or 0
+
+
+def test_12345_import_through_the_page_is_idempotent_and_names_the_bad_line(client: TestClient,
+                                                                             world: World) -> None:
+    agent = pages(client, "agent")
+    page = agent.get("/channels").text
+    assert 'href="/channels"' in page and "工单编号" in page  # in the navigation; the mapping prefilled
+    files = {"file": ("12345-2026-11.csv", CSV.encode(), "text/csv")}
+    first = agent.post("/channels/12345", {"mapping_json": DEFAULT_MAPPING}, 200, files=files).text
+    assert 'data-created="2" data-updated="0" data-unchanged="0" data-failed="1"' in first
+    errors = re.search(r'<ul[^>]*id="import-errors">(.*?)</ul>', first, re.S)
+    assert errors and "第 4 行（工单 GD20261103）：“内容”至少 10 个字" in errors.group(1), errors.group(1)
+    again = agent.post("/channels/12345", {"mapping_json": DEFAULT_MAPPING}, 200, files=files).text
+    assert 'data-created="0" data-updated="0" data-unchanged="2" data-failed="1"' in again
+    assert _count(world, Channel.hotline_12345) == 2
+
+    no_file = agent.post("/channels/12345", {"mapping_json": DEFAULT_MAPPING}, 422).text
+    assert "请选择要导入的工单文件" in no_file
+    bad_map = agent.post("/channels/12345", {"mapping_json": '{"fields": {"标题": "title"}}'}, 422, files=files).text
+    assert "source_id" in bad_map and 'is-invalid' in bad_map
+    assert _count(world, Channel.hotline_12345) == 2
+
+
+def test_a_forum_batch_lands_whole_or_not_at_all(client: TestClient, world: World) -> None:
+    agent = pages(client, "agent")
+    agent.get("/channels")
+    row0 = {"items-0-enterprise_name": "象湖县鑫达机械有限公司", "items-0-submitter_name": "王经理",
+            "items-0-submitter_phone": "13800001111", "items-0-title": "希望简化设备进口报关材料",
+            "items-0-content": "企业反映进口设备报关需要的材料多、跑的部门多，希望一次办好。", "items-0-ticket_type": "help"}
+    row2 = {"items-2-enterprise_name": "象湖县海湾水产养殖专业合作社", "items-2-submitter_name": "李社长",
+            "items-2-submitter_phone": "139", "items-2-title": "养殖用电价格",
+            "items-2-content": "合作社反映养殖用电按工商业电价收费，成本高。", "items-2-ticket_type": "complaint"}
+    base = {"rows": "10", "batch_channel": "forum", "batch_origin": "2026年11月湖东镇政企座谈会"}
+    bad = agent.post("/channels/batch", {**base, **row0, **row2}, 422).text
+    assert "第 2 条" in bad and "2026年11月湖东镇政企座谈会" in bad  # the second filled row; what was typed stays
+    assert 'name="items-2-submitter_phone"' in bad and "希望简化设备进口报关材料" in bad
+    assert _count(world, Channel.forum) == 0
+
+    more = agent.post("/channels/batch", {**base, **row0, "more": "1"}, 200).text
+    assert 'data-row="19"' in more and "希望简化设备进口报关材料" in more
+
+    row2["items-2-submitter_phone"] = "13900003333"
+    r = agent.post("/channels/batch", {**base, **row0, **row2})
+    assert r.headers["location"] == "/workbench?queue=all&channel=forum"
+    assert _count(world, Channel.forum) == 2
+    with world.ctx.sessions() as s:
+        origins = set(s.scalars(select(Ticket.origin).where(Ticket.channel == Channel.forum)))
+        assert origins == {"2026年11月湖东镇政企座谈会"}
+    assert "已录入 2 条问题" in agent.get("/workbench?queue=all&channel=forum").text
+
+    empty = agent.post("/channels/batch", base, 422).text
+    assert "请至少填写一条问题" in empty
+
+
+def test_a_leader_assigns_a_problem_and_others_may_not(client: TestClient, world: World) -> None:
+    leader = pages(client, "leader")
+    page = leader.get("/channels").text
+    assert 'id="import-form"' not in page and 'id="batch-form"' not in page  # the center's channels only
+    assert 'value="leader_assigned"' in page and 'value="proactive"' not in page
+    form = {"assigned_channel": "leader_assigned", "assigned_origin": "县长批示（2026-11-20）",
+            "enterprise_name": "象湖县鑫达机械有限公司", "submitter_name": "王经理", "submitter_phone": "13800001111",
+            "ticket_type": "help", "title": "新厂区配套道路迟迟未建", "content": "企业新厂区已投产，配套道路仍未开工。"}
+    missing = leader.post("/channels/assigned", {**form, "assigned_origin": ""}, 422).text
+    assert "来源说明" in missing
+    r = leader.post("/channels/assigned", form)
+    tid = int(r.headers["location"].rsplit("/", 1)[1])
+    with world.ctx.sessions() as s:
+        t = s.get(Ticket, tid)
+        assert t is not None and t.channel == Channel.leader_assigned and t.origin == "县长批示（2026-11-20）"
+        ev = s.scalars(select(AuditEvent).where(AuditEvent.ticket_id == tid, AuditEvent.action == "submit")).one()
+        assert ev.data["origin"] == "县长批示（2026-11-20）" and ev.actor_name == "leader"
+    proactive = leader.post("/channels/assigned", {**form, "assigned_channel": "proactive"}, 403).text
+    assert "当前角色不能通过该渠道录入问题" in proactive
+    leader.post("/channels/batch", {"batch_channel": "forum", "batch_origin": "座谈会", "rows": "10"}, 403)
+
+    pages(client, "scj_handler").get("/channels", 403)
+    pages(client, "ent1_user").get("/channels", 403)

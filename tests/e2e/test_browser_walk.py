@@ -288,3 +288,31 @@ def test_errors_are_pages_in_chinese(browser: Browser, site: Site) -> None:
     b.goto("/no-such-page")
     assert "没有找到" in b.page.inner_text("h2")
     b.context.close()
+
+
+def test_the_channels_page_in_a_browser(browser: Browser, site: Site, tmp_path: Path) -> None:
+    """多渠道录入: a 12345 file chosen and imported, then a leader's problem recorded from the same page."""
+    csv = tmp_path / "12345-2026-11.csv"
+    csv.write_text("工单编号,标题,诉求内容,来电人,联系电话,企业名称,诉求类型\n"
+                   "GDB0001,园区路灯不亮,园区主干道路灯已经坏了两周，夜间货车进出不安全,李明,13900001111,"
+                   "象湖县鑫达机械有限公司,求助\n", encoding="utf-8")
+    w = Walker(browser, site)
+    w.n = 80
+    w.login("agent")
+    w.page.click("a.nav-link[href='/channels']")
+    w.page.set_input_files("#import-file", str(csv))
+    w.page.click("#import-btn")
+    report = w.page.locator("#import-report")
+    assert report.get_attribute("data-created") == "1", report.inner_text()
+    w.shot("channels-import")
+    w.page.select_option("#a-channel", "leader_assigned")
+    w.page.fill("#a-origin", "县长批示（2026-11-20）")
+    w.page.fill("#a-ent", "象湖县鑫达机械有限公司")
+    w.page.fill("#a-contact", "王经理")
+    w.page.fill("#a-phone", "13800001111")
+    w.page.fill("#a-title", "新厂区配套道路迟迟未建")
+    w.page.fill("#a-content", "企业新厂区已经投产三个月，配套道路仍未开工，原料运输只能绕行。")
+    w.page.click("#assigned-btn")
+    w.page.wait_for_selector(".qt-ticket-title")
+    assert "领导交办" in w.page.inner_text(".alert-success")
+    w.context.close()

@@ -78,6 +78,8 @@ def test_a_forum_batch_lands_whole_or_not_at_all(client: TestClient, world: Worl
 
     empty = agent.post("/channels/batch", base, 422).text
     assert "请至少填写一条问题" in empty
+    huge = agent.post("/channels/batch", {**base, "rows": "999999999"}, 422).text  # a forged row count
+    assert 'data-row="99"' in huge and 'data-row="100"' not in huge
 
 
 def test_a_leader_assigns_a_problem_and_others_may_not(client: TestClient, world: World) -> None:
@@ -100,6 +102,10 @@ def test_a_leader_assigns_a_problem_and_others_may_not(client: TestClient, world
     proactive = leader.post("/channels/assigned", {**form, "assigned_channel": "proactive"}, 403).text
     assert "当前角色不能通过该渠道录入问题" in proactive
     leader.post("/channels/batch", {"batch_channel": "forum", "batch_origin": "座谈会", "rows": "10"}, 403)
+    refused = leader.post("/channels/12345", {"mapping_json": DEFAULT_MAPPING}, 403,
+                          files={"file": ("12345.csv", CSV.encode(), "text/csv")}).text
+    assert "只有中心工作人员可以导入 12345 工单" in refused
+    assert _count(world, Channel.hotline_12345) == 0
 
     pages(client, "scj_handler").get("/channels", 403)
     pages(client, "ent1_user").get("/channels", 403)

@@ -114,7 +114,8 @@ def _ticket(data: dict[str, str], where: str = "") -> TicketCreate:
 def batch(request: Request, ctx: Ctx, me: PageUser, form: PostedForm) -> Response:
     _may_open(me)
     values = form_values(form)
-    rows = int(values.get("rows") or ROWS) if str(values.get("rows") or "").isdigit() else ROWS
+    raw_rows = str(values.get("rows") or "")
+    rows = min(max(int(raw_rows), ROWS), channels.MAX_BATCH) if raw_rows.isdigit() else ROWS  # never trust it
     if values.get("more"):  # "再加 10 行": the same form back, with what was typed
         return _page(request, ctx, me, values=values, rows=rows + ROWS, section="batch")
     try:

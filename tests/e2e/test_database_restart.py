@@ -46,3 +46,20 @@ def test_the_page_says_it_in_chinese(api: Api) -> None:
     assert r.status_code == 503 and "text/html" in r.headers["content-type"]
     assert "暂时无法处理" in r.text and "本次提交未被保存" in r.text
     assert api.c.get("/public").status_code == 200
+
+
+def test_text_postgresql_cannot_store_is_a_422_not_a_500(api: Api) -> None:
+    """NUL in a field: the intake refuses it on both engines; elsewhere PostgreSQL's refusal is a 422."""
+    h = api.login("ent1_user")
+    body = {"title": "厂房用地规划调整\x00迟迟未批", "content": "新厂房用地规划调整申请已提交两个月，仍未批复。",
+            "submitter_name": "王建国", "submitter_phone": "13812345678"}
+    r = api.c.post("/api/tickets", json=body, headers=h)
+    assert r.status_code == 422 and r.json()["field"] == "title" and "控制字符" in r.json()["detail"], r.text
+    engine: Engine = api.c.app.state.engine  # type: ignore[attr-defined]
+    if engine.dialect.name != "postgresql":
+        return
+    tid = api.c.post("/api/tickets", json={**body, "title": "厂房用地规划调整迟迟未批"}, headers=h).json()["id"]
+    r = api.c.post(f"/api/tickets/{tid}/actions/reject", json={"reason": "不属于涉企问题\x00范围"},
+                   headers=api.login("agent"))
+    assert r.status_code == 422 and "空字符" in r.json()["detail"], r.text
+    assert api.get("agent", f"/api/tickets/{tid}")["status"] == "submitted"  # nothing half-written

@@ -58,6 +58,12 @@ def _status(e: DomainError) -> int:
 
 
 DISCONNECTED = "与数据库的连接刚刚中断，本次请求未被保存，请重试"
+NUL = "提交的内容含有空字符（\\x00），无法保存，请删除后重试"
+
+
+def has_nul(e: DBAPIError) -> bool:
+    """PostgreSQL refused a text containing NUL (psycopg says so before sending): bad input, not a fault."""
+    return "NUL (0x00)" in str(e.orig)
 
 
 def install(app: FastAPI) -> None:
@@ -65,6 +71,8 @@ def install(app: FastAPI) -> None:
     async def _database(_r: Request, e: DBAPIError) -> JSONResponse:
         # a connection broken by a database restart (the pool does not pre-ping, docs/operations.md):
         # SQLAlchemy has invalidated the pool and the transaction rolled back, so a retry is safe
+        if has_nul(e):
+            return JSONResponse(body(NUL, field=None, code="invalid_input"), 422)
         if not e.connection_invalidated:
             raise e
         return JSONResponse(body(DISCONNECTED, field=None, code="database_unavailable"), 503,

@@ -30,6 +30,7 @@ from qitong.services.tickets.snapshot import snapshot
 from qitong.services.tickets.timers import first_row as first_timer
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8}|12345)$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, line feed, carriage return
 ENTERPRISE_CHANNELS = frozenset({Channel.web, Channel.app, Channel.qr})
 
 
@@ -54,6 +55,14 @@ class TicketCreate(BaseModel):
     # where a QR code (扫码反映) was posted: a window, a region or a poster (services/intake_codes.py);
     # recorded in the submit event's audit data only
     qr_source: str | None = Field(default=None, max_length=40, pattern=r"^[a-z]-[a-z0-9_\-]{1,32}$")
+
+    @field_validator("title", "content", "submitter_name", "enterprise_name")
+    @classmethod
+    def _printable(cls, v: str | None) -> str | None:
+        # a control character (NUL above all: PostgreSQL cannot store it) is pasted, never meant
+        if v is not None and CONTROL.search(v):
+            raise ValueError("含有不可见的控制字符（可能是从其他软件复制时带入的），请删除后重新填写")
+        return v
 
     @field_validator("submitter_phone")
     @classmethod

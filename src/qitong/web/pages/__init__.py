@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from qitong.settings import Settings
+from qitong.web.errors import NUL, has_nul
 from qitong.web.pages import (
     admin,
     channels,
@@ -54,16 +55,17 @@ def _wants_html(request: Request) -> bool:
 
 
 def _html_database_gone(app: FastAPI) -> None:
-    """A request that met a connection broken by a database restart: a Chinese page outside the API."""
+    """A request that met a connection broken by a database restart, or a text PostgreSQL cannot store
+    (NUL): a Chinese page outside the API."""
     json_handler = app.exception_handlers[DBAPIError]
 
     async def handler(request: Request, e: Exception) -> Response:
         assert isinstance(e, DBAPIError)
-        if not _wants_html(request) or not e.connection_invalidated:
+        if not _wants_html(request) or not (e.connection_invalidated or has_nul(e)):
             out = json_handler(request, e)
             return out if isinstance(out, Response) else await out
-        page = await error_page(request, 503, TITLES[503])
-        page.headers.update({**SECURITY_HEADERS, "Retry-After": "1"})
+        page = await (error_page(request, 422, NUL) if has_nul(e) else error_page(request, 503, TITLES[503]))
+        page.headers.update(SECURITY_HEADERS if has_nul(e) else {**SECURITY_HEADERS, "Retry-After": "1"})
         return page
 
     app.add_exception_handler(DBAPIError, handler)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qitong.domain.errors import (
@@ -59,24 +60,45 @@ def _status(e: DomainError) -> int:
 
 DISCONNECTED = "与数据库的连接刚刚中断，本次请求未被保存，请重试"
 NUL = "提交的内容含有空字符（\\x00），无法保存，请删除后重试"
+OUT_OF_RANGE = "提交的数值或文字超出允许范围（例如编号过大、文字过长），请检查后重试"
 
 
-def has_nul(e: DBAPIError) -> bool:
-    """PostgreSQL refused a text containing NUL (psycopg says so before sending): bad input, not a fault."""
-    return "NUL (0x00)" in str(e.orig)
+@dataclass(frozen=True)
+class Refusal:
+    """A database error that is the request's fault or a passing condition, not a bug: how to answer."""
+
+    status: int
+    code: str
+    message: str
+
+
+def refusal(e: Exception) -> Refusal | None:
+    """The database refused the input (a number beyond its column, text it cannot store) or lost its
+    connection (a restart; the pool does not pre-ping). Anything else stays a 500: a bug to fix."""
+    if isinstance(e, OverflowError):  # SQLite's driver binding an integer beyond 64 bits, unwrapped
+        return Refusal(422, "invalid_input", OUT_OF_RANGE) if "SQLite INTEGER" in str(e) else None
+    if not isinstance(e, StatementError):
+        return None
+    if isinstance(e, DBAPIError) and e.connection_invalidated:
+        return Refusal(503, "database_unavailable", DISCONNECTED)
+    if "NUL (0x00)" in str(e.orig):  # psycopg says so before sending; SQLite would have stored it
+        return Refusal(422, "invalid_input", NUL)
+    if isinstance(e, DataError) or isinstance(e.orig, OverflowError):  # SQLSTATE class 22; SQLite's int64
+        return Refusal(422, "invalid_input", OUT_OF_RANGE)
+    return None
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(DBAPIError)
-    async def _database(_r: Request, e: DBAPIError) -> JSONResponse:
-        # a connection broken by a database restart (the pool does not pre-ping, docs/operations.md):
-        # SQLAlchemy has invalidated the pool and the transaction rolled back, so a retry is safe
-        if has_nul(e):
-            return JSONResponse(body(NUL, field=None, code="invalid_input"), 422)
-        if not e.connection_invalidated:
+    async def _database(_r: Request, e: Exception) -> JSONResponse:
+        # the transaction has rolled back (the session's context manager), so nothing is half-written
+        r = refusal(e)
+        if r is None:
             raise e
-        return JSONResponse(body(DISCONNECTED, field=None, code="database_unavailable"), 503,
-                            headers={"Retry-After": "1"})
+        return JSONResponse(body(r.message, field=None, code=r.code), r.status,
+                            headers={"Retry-After": "1"} if r.status == 503 else None)
+
+    app.add_exception_handler(StatementError, _database)
+    app.add_exception_handler(OverflowError, _database)
 
     @app.exception_handler(DomainError)
     async def _domain(_r: Request, e: DomainError) -> JSONResponse:

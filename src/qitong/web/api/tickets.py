@@ -17,6 +17,7 @@ from qitong.services.tickets.payloads import ActionPayload
 from qitong.web.deps import Ctx, Me
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
+MAX_ID = 2**31 - 1  # the id columns are 32-bit integers: a larger filter is a typing error, said by name
 
 
 @router.post("", status_code=201, summary="提交诉求（支持 Idempotency-Key）")
@@ -42,17 +43,17 @@ def list_(
     ctx: Ctx,
     p: Me,
     status: Annotated[list[Status] | None, Query()] = None,
-    department_id: int | None = None,
+    department_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     overdue: bool | None = None,
     ticket_type: TicketType | None = None,
-    category: str | None = None,
-    region_id: int | None = None,
+    category: Annotated[str | None, Query(max_length=32)] = None,
+    region_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     channel: Channel | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
-    enterprise_id: int | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    enterprise_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> dict[str, Any]:
     for name, v in (("created_from", created_from), ("created_to", created_to)):

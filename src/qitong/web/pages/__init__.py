@@ -7,12 +7,12 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from qitong.settings import Settings
-from qitong.web.errors import NUL, has_nul
+from qitong.web.errors import refusal
 from qitong.web.pages import (
     admin,
     channels,
@@ -46,7 +46,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     for module in (login, portal, workbench, tickets, dashboard, qr, disclosure, admin, responsibility, channels):
         app.include_router(module.router)
     _html_not_found(app)
-    _html_database_gone(app)
+    _html_database_refusal(app)
 
 
 def _wants_html(request: Request) -> bool:
@@ -54,21 +54,21 @@ def _wants_html(request: Request) -> bool:
     return not (path.startswith("/api") or path.startswith("/static") or path in ("/docs", "/openapi.json"))
 
 
-def _html_database_gone(app: FastAPI) -> None:
-    """A request that met a connection broken by a database restart, or a text PostgreSQL cannot store
-    (NUL): a Chinese page outside the API."""
-    json_handler = app.exception_handlers[DBAPIError]
+def _html_database_refusal(app: FastAPI) -> None:
+    """A request the database refused (web/errors.refusal): a Chinese page outside the API."""
+    json_handler = app.exception_handlers[StatementError]
 
     async def handler(request: Request, e: Exception) -> Response:
-        assert isinstance(e, DBAPIError)
-        if not _wants_html(request) or not (e.connection_invalidated or has_nul(e)):
+        r = refusal(e)
+        if not _wants_html(request) or r is None:
             out = json_handler(request, e)
             return out if isinstance(out, Response) else await out
-        page = await (error_page(request, 422, NUL) if has_nul(e) else error_page(request, 503, TITLES[503]))
-        page.headers.update(SECURITY_HEADERS if has_nul(e) else {**SECURITY_HEADERS, "Retry-After": "1"})
+        page = await error_page(request, r.status, TITLES[503] if r.status == 503 else r.message)
+        page.headers.update({**SECURITY_HEADERS, "Retry-After": "1"} if r.status == 503 else SECURITY_HEADERS)
         return page
 
-    app.add_exception_handler(DBAPIError, handler)
+    app.add_exception_handler(StatementError, handler)
+    app.add_exception_handler(OverflowError, handler)
 
 
 def _html_not_found(app: FastAPI) -> None:

@@ -33,9 +33,20 @@ def test_api_operations_never_answer_5xx(api: Api) -> None:
 
 
 def test_pages_never_answer_5xx(api: Api) -> None:
-    from qitong.web.pages import channels, dashboard, duplicates, knowledge, portal, responsibility, tickets, workbench
+    from qitong.web.pages import (
+        channels,
+        dashboard,
+        duplicates,
+        knowledge,
+        portal,
+        responsibility,
+        routing_model,
+        tickets,
+        workbench,
+    )
 
-    paths = {route.path for mod in (channels, dashboard, duplicates, knowledge, portal, responsibility, tickets,
+    paths = {route.path for mod in (channels, dashboard, duplicates, knowledge, portal, responsibility, routing_model,
+                                    tickets,
                                     workbench)
              for route in mod.router.routes if "GET" in getattr(route, "methods", ())}
     browser = TestClient(api.c.app, follow_redirects=False)  # type: ignore[arg-type]

@@ -14,14 +14,16 @@ from sqlalchemy import func, select
 
 from qitong.adapters import textclf
 from qitong.db.models import Ticket
-from qitong.domain.errors import InvalidInput
+from qitong.domain.errors import Forbidden, InvalidInput
 from qitong.domain.routing.text import ticket_text
-from qitong.domain.tickets.lifecycle import Status
+from qitong.domain.tickets.lifecycle import CENTER_ROLES, OVERSIGHT_ROLES, Role, Status
 from qitong.services.audit import SYSTEM, Who, record
+from qitong.services.auth import Principal
 from qitong.services.context import Context
 from qitong.services.routing import model_store
 
 TRAIN_STATUSES = (Status.closed,)
+HEAD_LABELS = {"ticket_type": "诉求类型", "category": "问题分类", "lead_unit": "主办单位"}
 
 
 @dataclass(frozen=True)
@@ -134,3 +136,43 @@ def retrain(ctx: Context) -> dict[str, Any] | None:
     if current is not None and current.meta.get("source") == "tickets" and current.meta.get("samples", 0) >= n:
         return None
     return train(ctx, from_db(ctx), source="tickets")
+
+
+MAX_WEB_TRAINING = 20_000  # beyond, a request would wait minutes: the worker or `qitong routing train` does it
+
+VIEW_ROLES = frozenset({*CENTER_ROLES, *OVERSIGHT_ROLES, Role.admin})
+
+
+def status(ctx: Context, p: Principal) -> dict[str, Any]:
+    """What the 智能分派模型 page shows: the current model, what it was trained on, the thresholds in force,
+    and whether the periodic job would retrain now."""
+    if p.actor.role not in VIEW_ROLES:
+        raise Forbidden("无权查看智能分派模型", field="role")
+    s = ctx.settings
+    model = model_store.current(s.routing_model_path)
+    closed = closed_count(ctx)
+    heads: list[dict[str, Any]] = []
+    if model is not None:
+        for name, clf in model.heads.items():
+            heads.append({"name": name, "label": HEAD_LABELS.get(name, name), "classes": len(clf.classes),
+                          "samples": int(model.meta.get("heads", {}).get(name, 0))})
+    meta = dict(model.meta) if model is not None else {}
+    due = closed >= s.routing_min_training and not (meta.get("source") == "tickets"
+                                                    and int(meta.get("samples", 0)) >= closed)
+    return {"trained": model is not None, "meta": meta, "heads": heads, "closed": closed,
+            "min_training": s.routing_min_training, "retrain_due": due, "threshold": s.routing_threshold,
+            "autodispatch": s.routing_autodispatch, "autodispatch_threshold": s.routing_autodispatch_threshold,
+            "can_train": p.actor.role == Role.admin, "max_web_training": MAX_WEB_TRAINING}
+
+
+def train_now(ctx: Context, p: Principal) -> dict[str, Any]:
+    """An administrator's 立即重新训练 from the closed tickets (audited as them)."""
+    if p.actor.role != Role.admin:
+        raise Forbidden("只有管理员可以重新训练模型", field="role")
+    n = closed_count(ctx)
+    if n > MAX_WEB_TRAINING:
+        raise InvalidInput(f"已办结工单 {n} 件，训练需要较长时间：请由后台任务自动完成，或在服务器上运行 "
+                           "qitong routing train", field="model")
+    if n < 2:
+        raise InvalidInput("已办结工单太少，还不能训练；在此之前按职责清单的关键词给出建议", field="model")
+    return train(ctx, from_db(ctx), source="tickets", who=p.who)

@@ -22,6 +22,7 @@ from qitong.web.pages import (
     portal,
     qr,
     responsibility,
+    routing_model,
     tickets,
     workbench,
 )
@@ -43,7 +44,8 @@ def install(app: FastAPI, settings: Settings) -> None:
         https_only=settings.session_cookie_secure,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (login, portal, workbench, tickets, dashboard, qr, disclosure, admin, responsibility, channels):
+    for module in (login, portal, workbench, tickets, dashboard, qr, disclosure, admin, responsibility, channels,
+                   routing_model):
         app.include_router(module.router)
     _html_not_found(app)
     _html_database_refusal(app)

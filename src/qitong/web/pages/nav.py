@@ -45,6 +45,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("channels", "多渠道录入", "inbox", frozenset({*CENTER_ROLES, Role.leader, Role.supervisor})),
     NavItem("qr_codes", "扫码入口", "qrcode", frozenset({Role.admin, *CENTER_ROLES})),
     NavItem("responsibility_list", "职责清单", "list-check", CENTER_AND_OVERSIGHT),
+    NavItem("routing_model", "智能分派模型", "brain", frozenset({*CENTER_AND_OVERSIGHT, Role.admin})),
     NavItem("admin_home", "系统管理", "settings", frozenset({Role.admin})),
     NavItem("public_disclosure", "信息公开", "world", frozenset({*STAFF, *ENTERPRISE})),
     NavItem("knowledge_faq", "政策问答", "bulb", frozenset({*STAFF, *ENTERPRISE})),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,8 @@ def status(ctx: Context, p: Principal) -> dict[str, Any]:
             heads.append({"name": name, "label": HEAD_LABELS.get(name, name), "classes": len(clf.classes),
                           "samples": int(model.meta.get("heads", {}).get(name, 0))})
     meta = dict(model.meta) if model is not None else {}
+    if isinstance(meta.get("trained_at"), str):  # shown in the county's time by the page
+        meta["trained_at"] = datetime.fromisoformat(meta["trained_at"])
     due = closed >= s.routing_min_training and not (meta.get("source") == "tickets"
                                                     and int(meta.get("samples", 0)) >= closed)
     return {"trained": model is not None, "meta": meta, "heads": heads, "closed": closed,

@@ -10,8 +10,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from qitong.db.models import AuditEvent
 from qitong.domain.clock import FixedClock
 from qitong.domain.identity import make_uscc
 from qitong.domain.tickets.lifecycle import Action
@@ -214,6 +215,32 @@ def test_bulk_dispatch(client: TestClient, world: World) -> None:
     nothing = disp.post("/workbench/bulk-dispatch", {"lead_unit_id": str(world.dept["zjj"])}, 422)
     assert "请先勾选要分派的工单" in nothing.text and "主办单位" in nothing.text  # what was chosen is shown back
     assert "批量分派" not in pages(client, "agent").get("/workbench?queue=to_dispatch").text
+
+
+def test_bulk_dispatch_as_suggested(client: TestClient, world: World) -> None:
+    """按建议分派: a ticket whose category names its lead unit goes there; one with no confident pick
+    stays for a person, with the reason; the dispatch's audit event records the pick."""
+    listed = new_ticket(world, title="营业执照经营范围变更审批超时")
+    unsure = create_ticket(world.ctx, world["ent1_user"], TicketCreate(
+        title="有个问题想反映一下", content="情况比较复杂，想当面和工作人员说明一下。", submitter_name="王建国",
+        submitter_phone="13812345678")).ticket_id  # no category, nothing to go by
+    perform(world.ctx, world["agent"], listed, Action.accept, ActionPayload(category="zwfw.spxl"))
+    perform(world.ctx, world["agent"], unsure, Action.accept)
+    disp = pages(client, "dispatcher")
+    r = disp.get("/workbench?queue=to_dispatch")
+    assert 'id="bulk-suggested"' in r.text and "formnovalidate" in r.text
+    picks = re.findall(r'name="ticket" value="(\d+:\d+)"', r.text)
+    res = disp.post("/workbench/bulk-dispatch", {"ticket": picks, "as_suggested": "1"}, 200).text
+    found = re.search(r'<div class="card qt-bulk-result">(.*?)</div>\s*</div>', res, re.S)
+    assert found and "按建议分派结果" in res and 'id="bulk-done">1<' in res and 'id="bulk-failed">1<' in res, (
+        found.group(1) if found else res[-3000:])
+    assert "→ 县市场监督管理局" in res and "没有足够把握的分派建议" in res
+    assert [status_of(world, t) for t in (listed, unsure)] == ["dispatched", "accepted"]
+    with world.ctx.sessions() as s:
+        ev = s.scalars(select(AuditEvent).where(AuditEvent.ticket_id == listed, AuditEvent.action == "dispatch")).one()
+        assert ev.actor_name == "dispatcher" and ev.data["suggested"]["source"] in ("responsibility_list",
+                                                                                   "category_default")
+    assert "请先勾选要分派的工单" in disp.post("/workbench/bulk-dispatch", {"as_suggested": "1"}, 422).text
 
 
 def test_ledger_export(client: TestClient, world: World) -> None:

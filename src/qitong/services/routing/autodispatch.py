@@ -117,6 +117,13 @@ class _System(Principal):
 SYSTEM_DISPATCHER = _System(Actor(0, Role.dispatcher), "system", "系统自动分派")
 
 
+def decided(pick: Pick, threshold: float, model: dict[str, Any] | None) -> dict[str, Any]:
+    """What the dispatch's audit event records about the pick that decided it (entry or model)."""
+    return {"confidence": round(pick.confidence, 4), "threshold": threshold, "source": pick.source,
+            "entry_id": pick.entry_id, "version": pick.version,
+            "model": {k: model[k] for k in ("trained_at", "source", "samples") if k in model} if model else None}
+
+
 def after_accept(ctx: Context, ticket_id: int) -> int | None:
     """Dispatch a just-accepted ticket when the pick is confident enough; the new version, or None
     when it is left to the dispatcher (below the threshold, nothing to pick, or the dispatch refused)."""
@@ -133,12 +140,10 @@ def after_accept(ctx: Context, ticket_id: int) -> int | None:
         pick, model = pick_for(s, ctx, t, threshold)
     if pick.lead_unit_id is None or pick.confidence < threshold:
         return None
-    decided = {"confidence": round(pick.confidence, 4), "threshold": threshold, "source": pick.source,
-               "entry_id": pick.entry_id, "version": pick.version,
-               "model": {k: model[k] for k in ("trained_at", "source", "samples") if k in model} if model else None}
+    why = decided(pick, threshold, model)
 
     def mark(op: Op) -> None:
-        op.data["autodispatch"] = decided
+        op.data["autodispatch"] = why
 
     payload = ActionPayload(lead_unit_id=pick.lead_unit_id, co_unit_ids=pick.co_unit_ids, category=pick.category)
     try:

@@ -1,5 +1,7 @@
 """Bulk dispatch from the 待分派 queue: each ticket in its own transaction, so one refusal does not
-undo the others; the result says which went where and why the others did not."""
+undo the others; the result says which went where and why the others did not. Either all to the units
+the dispatcher chose, or each to the unit its own pick preselects (按建议分派: the responsibility list,
+else the classifier at or above the preselect threshold; below it the ticket is left for a person)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from qitong.db.models import Ticket
+from qitong.db.models import Department, Ticket
 from qitong.domain.errors import DomainError, InvalidInput
 from qitong.domain.tickets.lifecycle import Action
 from qitong.services.auth import Principal
@@ -49,3 +51,44 @@ def bulk_dispatch(
 def _numbers(ctx: Context, ids: list[int]) -> dict[int, str]:
     with ctx.sessions() as s:
         return {i: n or f"#{i}" for i, n in s.execute(select(Ticket.id, Ticket.number).where(Ticket.id.in_(ids)))}
+
+
+def dispatch_as_suggested(ctx: Context, p: Principal, items: list[tuple[int, int | None]]) -> BulkResult:
+    """Each ticket to its own pick's lead and co-units; the dispatch's audit event records the pick
+    (`data.suggested`: source, confidence, entry or model), as auto-dispatch does."""
+    from qitong.services.routing.autodispatch import decided, pick_for
+    from qitong.services.tickets.actions import Op
+
+    if not items:
+        raise InvalidInput("请先勾选要分派的工单", field="ticket")
+    if len(items) > MAX_BULK:
+        raise InvalidInput(f"一次最多分派 {MAX_BULK} 件", field="ticket")
+    numbers = _numbers(ctx, [i for i, _ in items])
+    threshold = ctx.settings.routing_threshold
+    out = BulkResult()
+    for tid, version in items:
+        label = numbers.get(tid, f"#{tid}")
+        with ctx.sessions() as s:
+            t = s.get(Ticket, tid)
+            if t is None:
+                out.failed.append((label, "工单不存在"))
+                continue
+            pick, model = pick_for(s, ctx, t, threshold)
+            unit = s.get(Department, pick.lead_unit_id) if pick.preselected and pick.lead_unit_id else None
+        if unit is None or pick.lead_unit_id is None:
+            best = f"（最高置信度 {pick.confidence:.0%}）" if pick.ranked else ""
+            out.failed.append((label, f"没有足够把握的分派建议{best}，请打开工单逐件分派"))
+            continue
+        why = {**decided(pick, threshold, model), "bulk": True}
+
+        def mark(op: Op, why: dict[str, object] = why) -> None:
+            op.data["suggested"] = why
+
+        payload = ActionPayload(lead_unit_id=pick.lead_unit_id, co_unit_ids=pick.co_unit_ids, category=pick.category)
+        try:
+            perform(ctx, p, tid, Action.dispatch, payload, if_match=version, extra=mark)
+        except DomainError as e:
+            out.failed.append((label, e.message))
+        else:
+            out.done.append(f"{label} → {unit.name}")
+    return out

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from qitong.domain.errors import Forbidden, InvalidInput
 from qitong.domain.tickets.lifecycle import ACTIONS, Action, Role
 from qitong.services.auth import Principal
-from qitong.services.tickets.bulk import bulk_dispatch
+from qitong.services.tickets.bulk import bulk_dispatch, dispatch_as_suggested
 from qitong.services.tickets.worklist import ledger, workbench
 from qitong.web.deps import Ctx
 from qitong.web.pages.filters import parse_filter, query_string
@@ -76,6 +76,9 @@ def _items(form_values: list[str]) -> list[tuple[int, int | None]]:
 @router.post("/bulk-dispatch", name="bulk_dispatch")
 def bulk(request: Request, ctx: Ctx, me: StaffUser, form: PostedForm) -> Response:
     items = _items([v for v in form.getlist("ticket") if isinstance(v, str)])
+    if form.get("as_suggested"):  # 按建议分派: each to its own pick, no unit chosen on the form
+        return render(request, "workbench/bulk_result.html", {"result": dispatch_as_suggested(ctx, me, items),
+                                                              "as_suggested": True})
     payload = parse_payload(Action.dispatch.value, ACTIONS[Action.dispatch].reason_required, form)
     result = bulk_dispatch(ctx, me, items, payload)
     return render(request, "workbench/bulk_result.html", {"result": result})

@@ -71,6 +71,12 @@ def _recordset(table: Table, names: Sequence[str], param: str = "rows") -> str:
     return f"json_to_recordset(CAST(:{param} AS json)) AS v({cols})"
 
 
+def _insert_select(table: Table, names: Sequence[str], param: str = "rows") -> str:
+    """INSERT of the rows one JSON parameter holds (PostgreSQL)."""
+    cols = ", ".join(names)
+    return f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {_recordset(table, names, param)}"
+
+
 @dataclass(frozen=True)
 class Rows:
     """Rows for one table in `write_tables`; with `upsert_on`, a row whose key exists replaces its
@@ -93,8 +99,7 @@ def write_tables(conn: Connection, writes: Sequence[Rows]) -> None:
         for i, w in enumerate(writes):
             rows = _with_defaults(w.table, w.rows)
             names = list(rows[0])
-            sql = (f"INSERT INTO {w.table.name} ({', '.join(names)}) SELECT {', '.join(names)} "
-                   f"FROM {_recordset(w.table, names, f'rows{i}')}")
+            sql = _insert_select(w.table, names, f"rows{i}")
             if w.upsert_on:
                 sets = ", ".join(f"{n} = EXCLUDED.{n}" for n in names if n not in w.upsert_on)
                 sql += f" ON CONFLICT ({', '.join(w.upsert_on)}) DO UPDATE SET {sets}"
@@ -130,7 +135,7 @@ def insert_rows(
     rows = _with_defaults(table, rows)
     names = list(rows[0])
     if conn.dialect.name == "postgresql":
-        sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(names)} FROM {_recordset(table, names)}"
+        sql = _insert_select(table, names)
         if conflict:
             sql += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
         if returning:

@@ -87,10 +87,7 @@ def enqueue_many(s: Session, *, at: datetime, messages: list[dict[str, Any]]) ->
     """Outbox rows for a batch: each dict has topic, key, ticket_id, payload."""
     if messages:
         insert_rows(s.connection(), cast(Table, OutboxMessage.__table__), [
-            {"idempotency_key": m["key"], "topic": m["topic"], "ticket_id": m.get("ticket_id"),
-             "payload": dict(m["payload"]), "status": OutboxStatus.pending, "next_attempt_at": at, "created_at": at}
-            for m in messages
-        ])
+            _outbox_row(m["topic"], m["key"], m["payload"], at, m.get("ticket_id")) for m in messages])
 
 
 def record(
@@ -162,9 +159,14 @@ def record_rows(
 def outbox_rows(*, topic: str, key: str, payload: Mapping[str, Any], at: datetime,
                 ticket_id: int | None = None) -> Rows:
     """`enqueue` as rows for `db.bulk.write_tables`."""
-    return Rows(cast(Table, OutboxMessage.__table__), [
-        {"idempotency_key": key, "topic": topic, "ticket_id": ticket_id, "payload": dict(payload),
-         "status": OutboxStatus.pending, "next_attempt_at": at, "created_at": at}])
+    return Rows(cast(Table, OutboxMessage.__table__), [_outbox_row(topic, key, payload, at, ticket_id)])
+
+
+def _outbox_row(topic: str, key: str, payload: Mapping[str, Any], at: datetime,
+                ticket_id: int | None) -> dict[str, Any]:
+    """A pending outbox message's columns, due now."""
+    return {"idempotency_key": key, "topic": topic, "ticket_id": ticket_id, "payload": dict(payload),
+            "status": OutboxStatus.pending, "next_attempt_at": at, "created_at": at}
 
 
 def enqueue(
@@ -177,17 +179,7 @@ def enqueue(
     ticket_id: int | None = None,
 ) -> None:
     """An outbox row, committed with the change that caused it; the worker delivers it."""
-    s.add(
-        OutboxMessage(
-            idempotency_key=key,
-            topic=topic,
-            ticket_id=ticket_id,
-            payload=dict(payload),
-            status=OutboxStatus.pending,
-            next_attempt_at=at,
-            created_at=at,
-        )
-    )
+    s.add(OutboxMessage(**_outbox_row(topic, key, payload, at, ticket_id)))
 
 
 def verify(s: Session, batch: int = 5000) -> ChainReport:

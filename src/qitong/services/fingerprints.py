@@ -95,25 +95,6 @@ def index_rows(t: Ticket, pr: Probe) -> list[Rows]:
                  [{"band_key": k, "ticket_id": t.id} for k in sorted(set(pr.keys))])]
 
 
-def index_ticket(s: Session, t: Ticket) -> Probe:
-    """Write the fingerprint and band keys of a ticket just inserted (the caller's transaction)."""
-    pr = probe(t.title, t.content)
-    s.add(TicketFingerprint(ticket_id=t.id, enterprise_key=enterprise_key(t.enterprise_id, t.enterprise_name),
-                            shingles=to_bytes(pr.shingles), created_at=t.created_at))
-    s.flush()
-    if pr.keys:
-        keys = sorted(set(pr.keys))
-        if s.get_bind().dialect.name == "postgresql":  # one statement, one array parameter: not 32 rows' worth
-            s.execute(_INSERT_KEYS_PG, {"keys": "{" + ",".join(map(str, keys)) + "}", "ticket_id": t.id})
-        else:
-            s.execute(insert(TicketBandKey), [{"band_key": k, "ticket_id": t.id} for k in keys])
-    return pr
-
-
-_INSERT_KEYS_PG = text("INSERT INTO ticket_band_keys (band_key, ticket_id) "
-                       "SELECT unnest(CAST(:keys AS BIGINT[])), :ticket_id")
-
-
 def live_clause(since: datetime) -> ColumnElement[bool]:
     """Open tickets, and tickets closed or terminated since `since` ("open and recent")."""
     return or_(Ticket.status.in_(OPEN_STATUSES),

@@ -131,12 +131,15 @@ def retrain(ctx: Context) -> dict[str, Any] | None:
     """The periodic job's step: retrain on the closed tickets when there are enough of them and more than
     the current model saw. Returns the new model's meta, or None when nothing was done."""
     n = closed_count(ctx)
-    if n < ctx.settings.routing_min_training:
-        return None
     current = model_store.current(ctx.settings.routing_model_path)
-    if current is not None and current.meta.get("source") == "tickets" and current.meta.get("samples", 0) >= n:
+    if not _retrain_due(current.meta if current is not None else {}, n, ctx.settings.routing_min_training):
         return None
     return train(ctx, from_db(ctx), source="tickets")
+
+
+def _retrain_due(meta: dict[str, Any], closed: int, minimum: int) -> bool:
+    """Enough closed tickets, and more than the current model (if trained on tickets) saw."""
+    return closed >= minimum and not (meta.get("source") == "tickets" and int(meta.get("samples", 0)) >= closed)
 
 
 MAX_WEB_TRAINING = 20_000  # beyond, a request would wait minutes: the worker or `qitong routing train` does it
@@ -160,10 +163,9 @@ def status(ctx: Context, p: Principal) -> dict[str, Any]:
     meta = dict(model.meta) if model is not None else {}
     if isinstance(meta.get("trained_at"), str):  # shown in the county's time by the page
         meta["trained_at"] = datetime.fromisoformat(meta["trained_at"])
-    due = closed >= s.routing_min_training and not (meta.get("source") == "tickets"
-                                                    and int(meta.get("samples", 0)) >= closed)
     return {"trained": model is not None, "meta": meta, "heads": heads, "closed": closed,
-            "min_training": s.routing_min_training, "retrain_due": due, "threshold": s.routing_threshold,
+            "min_training": s.routing_min_training, "threshold": s.routing_threshold,
+            "retrain_due": _retrain_due(meta, closed, s.routing_min_training),
             "autodispatch": s.routing_autodispatch, "autodispatch_threshold": s.routing_autodispatch_threshold,
             "can_train": p.actor.role == Role.admin, "max_web_training": MAX_WEB_TRAINING}
 

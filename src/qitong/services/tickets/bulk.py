@@ -30,10 +30,7 @@ def bulk_dispatch(
     ctx: Context, p: Principal, items: list[tuple[int, int | None]], payload: ActionPayload
 ) -> BulkResult:
     """`items` are (ticket id, version seen in the list); a ticket changed since is refused (412)."""
-    if not items:
-        raise InvalidInput("请先勾选要分派的工单", field="ticket")
-    if len(items) > MAX_BULK:
-        raise InvalidInput(f"一次最多分派 {MAX_BULK} 件", field="ticket")
+    _check(items)
     payload.require("lead_unit_id")
     numbers = _numbers(ctx, [i for i, _ in items])
     out = BulkResult()
@@ -48,6 +45,13 @@ def bulk_dispatch(
     return out
 
 
+def _check(items: list[tuple[int, int | None]]) -> None:
+    if not items:
+        raise InvalidInput("请先勾选要分派的工单", field="ticket")
+    if len(items) > MAX_BULK:
+        raise InvalidInput(f"一次最多分派 {MAX_BULK} 件", field="ticket")
+
+
 def _numbers(ctx: Context, ids: list[int]) -> dict[int, str]:
     with ctx.sessions() as s:
         return {i: n or f"#{i}" for i, n in s.execute(select(Ticket.id, Ticket.number).where(Ticket.id.in_(ids)))}
@@ -59,10 +63,7 @@ def dispatch_as_suggested(ctx: Context, p: Principal, items: list[tuple[int, int
     from qitong.services.routing.autodispatch import decided, pick_for
     from qitong.services.tickets.actions import Op
 
-    if not items:
-        raise InvalidInput("请先勾选要分派的工单", field="ticket")
-    if len(items) > MAX_BULK:
-        raise InvalidInput(f"一次最多分派 {MAX_BULK} 件", field="ticket")
+    _check(items)
     numbers = _numbers(ctx, [i for i, _ in items])
     threshold = ctx.settings.routing_threshold
     out = BulkResult()

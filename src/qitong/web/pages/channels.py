@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
 
 from qitong.domain.errors import DomainError, Forbidden, InvalidInput
 from qitong.domain.tickets.lifecycle import CENTER_ROLES, Role
@@ -21,7 +20,7 @@ from qitong.services.choices import form_choices
 from qitong.services.tickets import channels
 from qitong.services.tickets.intake import TicketCreate
 from qitong.web.deps import Ctx
-from qitong.web.pages.forms import form_values, invalid_input
+from qitong.web.pages.forms import form_values, invalid_input, uploaded
 from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute, status_of
 from qitong.web.pages.session import PageUser, flash
@@ -83,19 +82,15 @@ async def import_file(request: Request, ctx: Ctx, me: PageUser) -> Response:
     _may_open(me)
     form = await request.form()
     values = {"mapping_json": str(form.get("mapping_json") or "")}
-    upload = form.get("file")
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InvalidInput("请选择要导入的工单文件（.xlsx、.csv 或 .json）", field="file")
-        data = await upload.read(MAX_FILE + 1)
-        if len(data) > MAX_FILE:
-            raise InvalidInput("文件超过 50 MB，请分批导入", field="file")
+        name, data = await uploaded(form, "请选择要导入的工单文件（.xlsx、.csv 或 .json）",
+                                    "文件超过 50 MB，请分批导入", MAX_FILE)
         if not values["mapping_json"].strip():
             raise InvalidInput("请填写字段映射", field="mapping_json")
-        report = channels.import_hotline(ctx, me, upload.filename, data, values["mapping_json"]).as_dict()
+        report = channels.import_hotline(ctx, me, name, data, values["mapping_json"]).as_dict()
     except DomainError as err:
         return _page(request, ctx, me, status_of(err), values=values, error=err, section="import")
-    return _page(request, ctx, me, values=values, report=report, report_file=upload.filename, section="import")
+    return _page(request, ctx, me, values=values, report=report, report_file=name, section="import")
 
 
 def _item(values: dict[str, Any], i: int) -> dict[str, str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from qitong.domain.errors import InvalidInput
 from qitong.domain.tickets.lifecycle import Action
@@ -121,6 +121,18 @@ def invalid_input(e: ValidationError, labels: Mapping[str, str], *, default_fiel
     if msg.startswith("Value error, "):
         return InvalidInput(msg.removeprefix("Value error, "), field=name or default_field)
     return InvalidInput(f"“{label}”填写不正确", field=name)
+
+
+async def uploaded(form: FormData, missing: str, too_large: str, limit: int, field: str = "file") -> tuple[str, bytes]:
+    """The file a form carries as (name, content), read up to `limit` bytes: a missing or larger file is
+    an InvalidInput with the caller's Chinese message."""
+    upload = form.get(field)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InvalidInput(missing, field=field)
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(too_large, field=field)
+    return upload.filename, data
 
 
 def form_values(form: FormData) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from qitong.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from qitong.domain.tickets.lifecycle import Role
@@ -23,7 +23,7 @@ from qitong.services.routing import disputes
 from qitong.services.routing import responsibility as resp
 from qitong.services.routing import responsibility_xlsx as xlsx
 from qitong.web.deps import Ctx
-from qitong.web.pages.forms import form_values
+from qitong.web.pages.forms import form_values, uploaded
 from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute, status_of
 from qitong.web.pages.session import PageUser, flash
@@ -115,13 +115,8 @@ def create(request: Request, ctx: Ctx, me: PageUser, form: PostedForm) -> Respon
 @router.post(f"{BASE}/import", name="responsibility_import")
 async def import_file(request: Request, ctx: Ctx, me: PageUser) -> Response:
     form = await request.form()
-    upload = form.get("file")
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InvalidInput("请选择要导入的 Excel 文件（.xlsx）", field="file")
-        data = await upload.read(MAX_XLSX + 1)
-        if len(data) > MAX_XLSX:
-            raise InvalidInput("文件超过 10 MB", field="file")
+        _name, data = await uploaded(form, "请选择要导入的 Excel 文件（.xlsx）", "文件超过 10 MB", MAX_XLSX)
         report = xlsx.import_xlsx(ctx, me, data).as_dict()
     except DomainError as err:
         return _list_page(request, ctx, me, status_of(err), error=err)

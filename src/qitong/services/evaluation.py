@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from qitong.adapters.documents.sheets import Sheet, workbook
@@ -283,14 +283,21 @@ def decide_appeal(ctx: Context, p: Principal, appeal_id: int, upheld: bool, deci
         return _appeal_dict(a)
 
 
-def list_appeals(ctx: Context, p: Principal, status: AppealStatus | None = None) -> list[dict[str, Any]]:
-    stmt = select(RatingAppeal).order_by(RatingAppeal.id)
+def _appeals_seen(p: Principal, status: AppealStatus | None) -> list[ColumnElement[bool]]:
+    """A department sees its own appeals; the center and oversight all of them; optionally one status."""
+    conds: list[ColumnElement[bool]] = []
     if p.actor.role in DEPARTMENT_ROLES:
-        stmt = stmt.where(RatingAppeal.department_id == p.actor.department_id)
+        conds.append(RatingAppeal.department_id == p.actor.department_id)
     else:
         _require(p, READ_ROLES, "查看评价申诉")
     if status is not None:
-        stmt = stmt.where(RatingAppeal.status == status)
+        conds.append(RatingAppeal.status == status)
+    return conds
+
+
+def list_appeals(ctx: Context, p: Principal, status: AppealStatus | None = None) -> list[dict[str, Any]]:
+    stmt = select(RatingAppeal).order_by(RatingAppeal.id)
+    stmt = stmt.where(*_appeals_seen(p, status))
     with ctx.sessions() as s:
         return [_appeal_dict(a) for a in s.scalars(stmt)]
 
@@ -305,13 +312,8 @@ def appeals_with_context(ctx: Context, p: Principal, status: AppealStatus | None
             .join(Ticket, Ticket.id == RatingAppeal.ticket_id)
             .join(Rating, Rating.id == RatingAppeal.rating_id)
             .outerjoin(Department, Department.id == RatingAppeal.department_id)
-            .order_by(RatingAppeal.id.desc()))
-    if p.actor.role in DEPARTMENT_ROLES:
-        stmt = stmt.where(RatingAppeal.department_id == p.actor.department_id)
-    else:
-        _require(p, READ_ROLES, "查看评价申诉")
-    if status is not None:
-        stmt = stmt.where(RatingAppeal.status == status)
+            .order_by(RatingAppeal.id.desc())
+            .where(*_appeals_seen(p, status)))
     with ctx.sessions() as s:
         return [{**_appeal_dict(a), "number": number, "title": title, "department": dept or "",
                  "round": rnd, "result": result, "rating_label": RATING_LABELS.get(result, "")}

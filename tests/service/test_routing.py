@@ -136,11 +136,15 @@ def test_excel_round_trip_is_idempotent_and_bad_rows_are_named(ctx: Context, tmp
     sh.append(["gcjs", "县自然资源和规划局", "scj、zjj", "市级", "施工许可，竣工", date(2027, 1, 1)])
     sh.append(["ydgh", "不存在的局", "", "县级", "", "2027-01-01"])
     sh.append(["ydgh", "zrj", "", "县级", "", "明年"])
+    sh.append(["ydgh", "zrj", "", "县级", "规划" * 20, "2027-01-01"])
+    sh.append(["", "zrj", "", "县级", "", "2027-01-01"])
     buf = io.BytesIO()
     wb.save(buf)
     rep = xlsx.import_xlsx(ctx, w["admin"], buf.getvalue())
     assert rep.created == 1
-    assert [(e["line"], e["field"]) for e in rep.errors] == [(3, "主办单位"), (4, "生效日期")]
+    assert [(e["line"], e["field"]) for e in rep.errors] == [(3, "主办单位"), (4, "生效日期"), (5, "关键词"),
+                                                              (6, "分类代码")]
+    assert [e["reason"] for e in rep.errors[2:]] == ["关键词每个不超过 32 个字", "“分类代码”至少 1 个字"]  # Chinese
     with ctx.sessions() as s:
         new = resp.propose_dispatch(s, "gcjs", date(2027, 2, 1))
         assert new and new.version == 2 and new.tier == "city" and new.co_unit_ids == [w.dept["scj"], w.dept["zjj"]]

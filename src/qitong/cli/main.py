@@ -12,6 +12,7 @@ from qitong.cli import workdays
 from qitong.cli.duplicates import duplicates_app
 from qitong.cli.reports import report_app
 from qitong.cli.routing import import_app, routing_app
+from qitong.domain.input_errors import field_of, reason
 from qitong.domain.timelimits import WorkCalendar
 from qitong.settings import Settings
 
@@ -130,7 +131,8 @@ def calendar_load_year(
     try:
         schedule = YearSchedule.model_validate_json(file.read_text(encoding="utf-8"))
     except ValidationError as e:
-        typer.echo(f"文件格式错误：{e.errors()[0]['loc']} {e.errors()[0]['msg']}", err=True)
+        err = e.errors()[0]
+        typer.echo(f"文件格式错误：{field_of(err) or '文件'} {reason(err)}", err=True)
         raise typer.Exit(2) from None
     out = load_year(ctx, operator(), year, schedule)
     typer.echo(f"已载入 {year} 年安排：放假 {out['days_off']} 天，调休上班 {out['workdays']} 天")

@@ -20,6 +20,7 @@ from qitong.domain.errors import (
     StaleVersion,
     Unauthenticated,
 )
+from qitong.domain.input_errors import field_of, reason
 
 STATUS: dict[type[DomainError], int] = {
     InvalidInput: 422,
@@ -29,23 +30,6 @@ STATUS: dict[type[DomainError], int] = {
     StaleVersion: 412,
     Unauthenticated: 401,
 }
-
-_PYDANTIC_MESSAGES = {
-    "missing": "缺少必填项",
-    "string_too_short": "内容过短",
-    "string_too_long": "内容过长",
-    "enum": "取值不在允许范围内",
-    "int_parsing": "应为整数",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "extra_forbidden": "不支持的字段",
-    "literal_error": "取值不在允许范围内",
-    "json_invalid": "JSON 格式错误",
-    "bool_parsing": "应为 true 或 false",
-    "datetime_from_date_parsing": "日期时间格式错误",
-    "date_from_datetime_parsing": "日期格式错误",
-}
-
 
 def body(detail: str, *, field: str | None, code: str, **extra: Any) -> dict[str, Any]:
     return {"detail": detail, "field": field, "code": code, **extra}
@@ -110,15 +94,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_r: Request, e: RequestValidationError) -> JSONResponse:
-        errors = []
-        for err in e.errors():
-            loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "header")]
-            msg = err.get("msg", "")
-            if msg.startswith("Value error, "):
-                msg = msg.removeprefix("Value error, ")
-            else:
-                msg = f"{_PYDANTIC_MESSAGES.get(err.get('type', ''), '格式不正确')}（{msg}）"
-            errors.append({"field": ".".join(loc), "message": msg})
+        errors = [{"field": field_of(err), "message": reason(err)} for err in e.errors()]
         first = errors[0] if errors else {"field": None, "message": "请求格式不正确"}
         return JSONResponse(
             body(f"{first['field']}: {first['message']}", field=first["field"], code="invalid_input",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from qitong.db.models import Category, Department, ResponsibilityEntry
 from qitong.domain.errors import DomainError, InvalidInput
+from qitong.domain.input_errors import field_of, labelled
 from qitong.domain.tickets.vocab import TIER_LABELS, Tier
 from qitong.services.auth import Principal
 from qitong.services.context import Context
@@ -24,6 +25,9 @@ from qitong.services.routing.responsibility import EntryIn, _admin, _all, _reade
 
 HEADERS = ("分类代码", "分类名称", "版本", "主办单位", "协办单位", "层级", "法定依据", "关键词",
            "生效日期", "失效日期", "备注")
+COLUMNS = {"category_code": "分类代码", "lead_unit_id": "主办单位", "co_unit_ids": "协办单位", "tier": "层级",
+           "legal_basis": "法定依据", "keywords": "关键词", "effective_from": "生效日期", "effective_to": "失效日期",
+           "note": "备注"}  # a row's field as its column is headed
 _SPLIT = re.compile(r"[、,，;；\s]+")
 _TIERS = {**{label: t for t, label in TIER_LABELS.items()}, **{t.value: t for t in Tier}}
 
@@ -87,7 +91,8 @@ def import_xlsx(ctx: Context, p: Principal, content: bytes) -> ImportReport:
             report.errors.append({"line": line, "reason": e.message, "field": e.field})
         except ValidationError as e:
             err = e.errors()[0]
-            report.errors.append({"line": line, "reason": err["msg"], "field": ".".join(map(str, err["loc"]))})
+            column = COLUMNS.get(field_of(err), field_of(err))
+            report.errors.append({"line": line, "reason": labelled(err, column, missing="缺少"), "field": column})
     wb.close()
     return report
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from qitong.adapters.hotline import FieldMapping, SourceRow, UnreadableFile, parse_mapping, read_rows
 from qitong.db.models import Enterprise, Ticket
 from qitong.domain.errors import DomainError, Forbidden, InvalidInput
+from qitong.domain.input_errors import field_of, labelled
 from qitong.domain.tickets.access import Actor
 from qitong.domain.tickets.lifecycle import CENTER_ROLES, Role, Status
 from qitong.domain.tickets.vocab import TICKET_TYPE_LABELS, URGENCY_LABELS, Channel
@@ -118,22 +119,8 @@ _FIELD_NAMES = {"title": "标题", "content": "内容", "ticket_type": "诉求�
 
 def _reason(err: Any) -> str:
     """A row's first validation error in Chinese, naming the field as the import's users know it."""
-    name = ".".join(map(str, err["loc"]))
-    label = _FIELD_NAMES.get(name, name)
-    ctx = err.get("ctx") or {}
-    kind = err.get("type", "")
-    msg = str(err.get("msg", ""))
-    if msg.startswith("Value error, "):
-        return f"{label}：{msg.removeprefix('Value error, ')}"
-    if kind == "missing":
-        return f"缺少“{label}”"
-    if kind == "string_too_short":
-        return f"“{label}”至少 {ctx.get('min_length')} 个字"
-    if kind == "string_too_long":
-        return f"“{label}”最多 {ctx.get('max_length')} 个字"
-    if kind in ("enum", "literal_error"):
-        return f"“{label}”的取值不在允许范围内"
-    return f"“{label}”格式不正确"
+    name = field_of(err)
+    return labelled(err, _FIELD_NAMES.get(name, name), missing="缺少")
 
 
 def _upsert(ctx: Context, p: Principal, source: str, row: SourceRow) -> str:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from qitong.domain.errors import InvalidInput
 from qitong.services import duplicates as dup
 from qitong.web.deps import Ctx, Me
+from qitong.web.params import Id
 
 router = APIRouter(tags=["duplicates"])
 
@@ -25,7 +26,7 @@ class DraftBody(BaseModel):
 class LinkBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    original_id: int = Field(description="原工单 id")
+    original_id: Id = Field(description="原工单 id")
     reason: str | None = Field(default=None, max_length=2000, description="说明")
 
 
@@ -35,17 +36,17 @@ def check(body: DraftBody, ctx: Ctx, p: Me) -> dict[str, Any]:
 
 
 @router.get("/api/tickets/{ticket_id}/similar", summary="相似工单（按查看权限过滤）")
-def similar(ticket_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def similar(ticket_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return dup.similar_to(ctx, p, ticket_id)
 
 
 @router.post("/api/tickets/{ticket_id}/duplicate-of", summary="标记为重复件（中心）")
-def link(ticket_id: int, body: LinkBody, ctx: Ctx, p: Me) -> dict[str, Any]:
+def link(ticket_id: Id, body: LinkBody, ctx: Ctx, p: Me) -> dict[str, Any]:
     return dup.link_repeat(ctx, p, ticket_id, body.original_id, body.reason)
 
 
 @router.post("/api/tickets/{ticket_id}/merge", summary="并单：并入原工单并以“已并单”办结（中心，仅限分派前）")
-def merge(ticket_id: int, body: LinkBody, ctx: Ctx, p: Me,
+def merge(ticket_id: Id, body: LinkBody, ctx: Ctx, p: Me,
           if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> dict[str, Any]:
     return dup.merge_into(ctx, p, ticket_id, body.original_id, body.reason, if_match=_version(if_match))
 

@@ -15,6 +15,7 @@ from qitong.domain.tickets.lifecycle import Role
 from qitong.services import cases, evaluation, reports, rollups
 from qitong.services.auth import Principal
 from qitong.web.deps import Ctx, Me
+from qitong.web.params import Id
 
 router = APIRouter(tags=["evaluation"])
 
@@ -89,7 +90,7 @@ class RevisitBody(BaseModel):
 
 
 @router.post("/api/revisits/{revisit_id}/outcome", summary="记录回访结果")
-def revisit_outcome(revisit_id: int, body: RevisitBody, ctx: Ctx, p: Me) -> dict[str, Any]:
+def revisit_outcome(revisit_id: Id, body: RevisitBody, ctx: Ctx, p: Me) -> dict[str, Any]:
     o = evaluation.RevisitOutcome(RevisitStatus(body.status), body.method, body.outcome, body.satisfied, body.resolved)
     return evaluation.record_revisit(ctx, p, revisit_id, o)
 
@@ -126,7 +127,7 @@ class DecisionBody(BaseModel):
 
 
 @router.post("/api/ratings/{rating_id}/appeals", status_code=201, summary="对评价提出申诉（承办单位）")
-def file_appeal(rating_id: int, body: AppealBody, ctx: Ctx, p: Me) -> dict[str, Any]:
+def file_appeal(rating_id: Id, body: AppealBody, ctx: Ctx, p: Me) -> dict[str, Any]:
     return evaluation.file_appeal(ctx, p, rating_id, body.reason)
 
 
@@ -136,7 +137,7 @@ def appeals(ctx: Ctx, p: Me, status: AppealStatus | None = None) -> dict[str, An
 
 
 @router.post("/api/appeals/{appeal_id}/decision", summary="申诉复核（中心）")
-def decide(appeal_id: int, body: DecisionBody, ctx: Ctx, p: Me) -> dict[str, Any]:
+def decide(appeal_id: Id, body: DecisionBody, ctx: Ctx, p: Me) -> dict[str, Any]:
     return evaluation.decide_appeal(ctx, p, appeal_id, body.upheld, body.decision)
 
 
@@ -158,7 +159,7 @@ def monthly(year: int, month: int, fmt: Literal["pdf", "xlsx"], ctx: Ctx, p: Me)
 
 class CaseBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    ticket_id: int
+    ticket_id: Id
     lesson: str = Field(default="", max_length=4000, description="举一反三：对同类问题的启示")
 
 
@@ -176,12 +177,12 @@ def propose(body: CaseBody, ctx: Ctx, p: Me) -> dict[str, Any]:
 
 
 @router.patch("/api/cases/{case_id}", summary="修改案例草稿")
-def edit(case_id: int, body: CaseEditBody, ctx: Ctx, p: Me) -> dict[str, Any]:
+def edit(case_id: Id, body: CaseEditBody, ctx: Ctx, p: Me) -> dict[str, Any]:
     return cases.edit_case(ctx, p, case_id, cases.CaseEdit(**body.model_dump()))
 
 
 @router.post("/api/cases/{case_id}/publish", summary="审核发布案例（非推荐人）")
-def publish(case_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def publish(case_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return cases.publish_case(ctx, p, case_id)
 
 

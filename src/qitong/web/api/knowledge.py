@@ -17,6 +17,7 @@ from qitong.services import knowledge as kb
 from qitong.services.auth import Principal, principal_for_token
 from qitong.services.similar import similar_for_ticket
 from qitong.web.deps import Ctx, Me
+from qitong.web.params import Id
 
 router = APIRouter(prefix="/api", tags=["knowledge"])
 _bearer = HTTPBearer(auto_error=False)
@@ -65,18 +66,18 @@ def create(body: EntryBody, ctx: Ctx, p: Me) -> dict[str, Any]:
 
 
 @router.get("/knowledge/{entry_id}", summary="知识条目（已发布的无需登录）")
-def get(entry_id: int, ctx: Ctx, p: MaybeMe) -> dict[str, Any]:
+def get(entry_id: Id, ctx: Ctx, p: MaybeMe) -> dict[str, Any]:
     return kb.get_entry(ctx, p, entry_id)
 
 
 @router.put("/knowledge/{entry_id}", summary="修改知识条目（If-Match 携带版本号，留痕）")
-def update(entry_id: int, body: kb.KnowledgeInput, ctx: Ctx, p: Me,
+def update(entry_id: Id, body: kb.KnowledgeInput, ctx: Ctx, p: Me,
            if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     return kb.update_entry(ctx, p, entry_id, body, _version(if_match))
 
 
 @router.post("/knowledge/{entry_id}/publish", summary="发布知识条目")
-def publish(entry_id: int, ctx: Ctx, p: Me, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def publish(entry_id: Id, ctx: Ctx, p: Me, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     return kb.publish_entry(ctx, p, entry_id, _version(if_match))
 
 
@@ -86,7 +87,7 @@ class RetireBody(BaseModel):
 
 
 @router.post("/knowledge/{entry_id}/retire", summary="停用知识条目（保留记录，不再检索）")
-def retire(entry_id: int, ctx: Ctx, p: Me, body: RetireBody | None = None,
+def retire(entry_id: Id, ctx: Ctx, p: Me, body: RetireBody | None = None,
            if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     return kb.retire_entry(ctx, p, entry_id, (body or RetireBody()).reason, _version(if_match))
 

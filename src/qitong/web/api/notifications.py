@@ -11,6 +11,7 @@ from qitong.db.models import OutboxStatus
 from qitong.services import notifications as svc
 from qitong.services import outbox_admin, webhooks
 from qitong.web.deps import Ctx, Me
+from qitong.web.params import Id
 
 router = APIRouter(tags=["notifications"])
 
@@ -28,7 +29,7 @@ def list_notifications(
 
 
 @router.post("/api/notifications/{notification_id}/read", summary="标记为已读")
-def read(notification_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def read(notification_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return svc.mark_read(ctx, p, notification_id)
 
 
@@ -60,7 +61,7 @@ def outbox(
 
 
 @router.post("/api/admin/outbox/{outbox_id}/replay", tags=["admin"], summary="重放投递失败的消息")
-def replay(outbox_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def replay(outbox_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return outbox_admin.replay(ctx, p, outbox_id)
 
 
@@ -75,10 +76,10 @@ def create_webhook(body: webhooks.WebhookCreate, ctx: Ctx, p: Me) -> dict[str, A
 
 
 @router.post("/api/admin/webhooks/{sub_id}/deactivate", tags=["admin"], summary="停用 Webhook 订阅")
-def deactivate_webhook(sub_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def deactivate_webhook(sub_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return webhooks.set_active(ctx, p, sub_id, False)
 
 
 @router.post("/api/admin/webhooks/{sub_id}/activate", tags=["admin"], summary="启用 Webhook 订阅")
-def activate_webhook(sub_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def activate_webhook(sub_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return webhooks.set_active(ctx, p, sub_id, True)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from qitong.services import org
 from qitong.web.deps import Ctx, Me
+from qitong.web.params import Id
 
 router = APIRouter(prefix="/api", tags=["organisation"])
 
@@ -28,7 +29,7 @@ def create_enterprise(body: org.EnterpriseCreate, ctx: Ctx, p: Me) -> dict[str, 
 
 
 @router.get("/enterprises/{enterprise_id}", summary="企业详情")
-def enterprise(enterprise_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def enterprise(enterprise_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return org.get_enterprise(ctx, p, enterprise_id)
 
 

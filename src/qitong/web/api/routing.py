@@ -13,6 +13,7 @@ from qitong.services.routing import responsibility as resp
 from qitong.services.routing import responsibility_xlsx as xlsx
 from qitong.services.routing import suggest
 from qitong.web.deps import Ctx, Me
+from qitong.web.params import Id
 
 router = APIRouter(prefix="/api", tags=["routing"])
 MAX_XLSX = 10 * 1024 * 1024
@@ -20,12 +21,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/tickets/{ticket_id}/proposal", summary="职责清单的派单建议（主办、协办、层级、依据）")
-def proposal(ticket_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def proposal(ticket_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return suggest.proposal(ctx, p, ticket_id)
 
 
 @router.get("/tickets/{ticket_id}/suggestions", summary="智能分类建议（类型、分类、主办单位，前三及置信度）")
-def suggestions(ticket_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def suggestions(ticket_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return suggest.suggestions(ctx, p, ticket_id)
 
 
@@ -40,12 +41,12 @@ def create_entry(body: resp.EntryIn, ctx: Ctx, p: Me) -> dict[str, Any]:
 
 
 @router.put("/responsibility/{entry_id}", summary="更正职责清单条目（管理员）")
-def update_entry(entry_id: int, body: resp.EntryIn, ctx: Ctx, p: Me) -> dict[str, Any]:
+def update_entry(entry_id: Id, body: resp.EntryIn, ctx: Ctx, p: Me) -> dict[str, Any]:
     return resp.update_entry(ctx, p, entry_id, body)
 
 
 @router.delete("/responsibility/{entry_id}", status_code=204, summary="删除职责清单条目（管理员）")
-def delete_entry(entry_id: int, ctx: Ctx, p: Me) -> Response:
+def delete_entry(entry_id: Id, ctx: Ctx, p: Me) -> Response:
     resp.delete_entry(ctx, p, entry_id)
     return Response(status_code=204)
 

@@ -15,6 +15,7 @@ from qitong.services import bulletins
 from qitong.services import supervision as sv
 from qitong.services.supervision import documents
 from qitong.web.deps import Ctx, Me
+from qitong.web.params import Id
 
 router = APIRouter(tags=["supervision"])
 
@@ -22,10 +23,10 @@ router = APIRouter(tags=["supervision"])
 class OpenBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    ticket_id: int
+    ticket_id: Id
     level: SupervisionLevel = Field(description="reminder 提醒敦促函 / listed 整改通知书 / interview 约谈")
     reason: str = Field(min_length=2, max_length=2000, description="督办理由")
-    department_id: int | None = Field(default=None, description="被督办单位，默认为主办单位")
+    department_id: Id | None = Field(default=None, description="被督办单位，默认为主办单位")
 
 
 class RespondBody(BaseModel):
@@ -54,8 +55,8 @@ def list_(
     status: Annotated[list[SupervisionStatus] | None, Query()] = None,
     level: SupervisionLevel | None = None,
     trigger: Trigger | None = None,
-    department_id: int | None = None,
-    ticket_id: int | None = None,
+    department_id: Id | None = None,
+    ticket_id: Id | None = None,
     overdue: bool | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 20,
@@ -74,24 +75,24 @@ def open_(body: OpenBody, ctx: Ctx, p: Me, response: Response) -> dict[str, Any]
 
 
 @router.get("/api/supervisions/{supervision_id}", summary="督办详情")
-def detail(supervision_id: int, ctx: Ctx, p: Me) -> dict[str, Any]:
+def detail(supervision_id: Id, ctx: Ctx, p: Me) -> dict[str, Any]:
     return sv.supervision_detail(ctx, p, supervision_id)
 
 
 @router.post("/api/supervisions/{supervision_id}/respond", summary="被督办单位反馈")
-def respond(supervision_id: int, body: RespondBody, ctx: Ctx, p: Me) -> dict[str, Any]:
+def respond(supervision_id: Id, body: RespondBody, ctx: Ctx, p: Me) -> dict[str, Any]:
     sv.respond(ctx, p, supervision_id, body.response)
     return sv.supervision_detail(ctx, p, supervision_id)
 
 
 @router.post("/api/supervisions/{supervision_id}/close", summary="办结督办")
-def close(supervision_id: int, ctx: Ctx, p: Me, body: CloseBody | None = None) -> dict[str, Any]:
+def close(supervision_id: Id, ctx: Ctx, p: Me, body: CloseBody | None = None) -> dict[str, Any]:
     sv.close(ctx, p, supervision_id, body.note if body else None)
     return sv.supervision_detail(ctx, p, supervision_id)
 
 
 @router.post("/api/tickets/{ticket_id}/major", summary="认定（或取消）重大事项")
-def flag_major(ticket_id: int, body: MajorBody, ctx: Ctx, p: Me) -> dict[str, Any]:
+def flag_major(ticket_id: Id, body: MajorBody, ctx: Ctx, p: Me) -> dict[str, Any]:
     version = sv.flag_major(ctx, p, ticket_id, body.reason, body.major)
     _, items = sv.list_supervisions(ctx, p, sv.SupervisionFilter(ticket_id=ticket_id), 1, 200)
     return {"ticket_id": ticket_id, "major": body.major, "version": version, "supervisions": items}
@@ -103,12 +104,12 @@ def _pdf(data: bytes, filename: str) -> Response:
 
 
 @router.get("/api/supervisions/{supervision_id}/document.html", response_class=HTMLResponse, summary="督办通知（HTML）")
-def document_html(supervision_id: int, ctx: Ctx, p: Me) -> HTMLResponse:
+def document_html(supervision_id: Id, ctx: Ctx, p: Me) -> HTMLResponse:
     return HTMLResponse(documents.notice_html(ctx, p, supervision_id))
 
 
 @router.get("/api/supervisions/{supervision_id}/document.pdf", summary="督办通知（PDF）")
-def document_pdf(supervision_id: int, ctx: Ctx, p: Me) -> Response:
+def document_pdf(supervision_id: Id, ctx: Ctx, p: Me) -> Response:
     return _pdf(documents.notice_pdf(ctx, p, supervision_id), f"supervision-{supervision_id}.pdf")
 
 

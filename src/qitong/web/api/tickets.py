@@ -15,9 +15,9 @@ from qitong.services.tickets import actions as act
 from qitong.services.tickets import attachments, intake, queries
 from qitong.services.tickets.payloads import ActionPayload
 from qitong.web.deps import Ctx, Me
+from qitong.web.params import MAX_ID, Id
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
-MAX_ID = 2**31 - 1  # the id columns are 32-bit integers: a larger filter is a typing error, said by name
 
 
 @router.post("", status_code=201, summary="提交诉求（支持 Idempotency-Key）")
@@ -71,14 +71,14 @@ def list_(
 
 
 @router.get("/{ticket_id}", summary="工单详情（含当前可执行的操作）")
-def detail(ticket_id: int, ctx: Ctx, p: Me, response: Response) -> dict[str, Any]:
+def detail(ticket_id: Id, ctx: Ctx, p: Me, response: Response) -> dict[str, Any]:
     out = queries.ticket_detail(ctx, p, ticket_id)
     response.headers["ETag"] = f'"{out["version"]}"'
     return out
 
 
 @router.get("/{ticket_id}/timeline", summary="办理时间线")
-def timeline(ticket_id: int, ctx: Ctx, p: Me) -> list[dict[str, Any]]:
+def timeline(ticket_id: Id, ctx: Ctx, p: Me) -> list[dict[str, Any]]:
     return queries.timeline(ctx, p, ticket_id)
 
 
@@ -93,7 +93,7 @@ def _version(if_match: str | None) -> int | None:
 
 @router.post("/{ticket_id}/actions/{action}", summary="执行操作（If-Match 携带版本号）")
 def perform(
-    ticket_id: int,
+    ticket_id: Id,
     action: Action,
     ctx: Ctx,
     p: Me,
@@ -108,14 +108,14 @@ def perform(
 
 
 @router.post("/{ticket_id}/attachments", status_code=201, summary="上传附件")
-async def upload(ticket_id: int, ctx: Ctx, p: Me, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+async def upload(ticket_id: Id, ctx: Ctx, p: Me, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     data = await file.read(ctx.settings.max_attachment_bytes + 1)
     return attachments.add_attachment(ctx, p, ticket_id, file.filename or "附件",
                                       file.content_type or "application/octet-stream", data)
 
 
 @router.get("/{ticket_id}/attachments/{attachment_id}", summary="下载附件")
-def download(ticket_id: int, attachment_id: int, ctx: Ctx, p: Me) -> Response:
+def download(ticket_id: Id, attachment_id: Id, ctx: Ctx, p: Me) -> Response:
     a, data = attachments.read_attachment(ctx, p, ticket_id, attachment_id)
     return Response(data, media_type=a.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(a.filename)}",

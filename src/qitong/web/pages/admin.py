@@ -30,11 +30,12 @@ from qitong.services.admin import (
 from qitong.services.auth import Principal
 from qitong.services.org import DepartmentCreate, UserCreate, create_department, create_user
 from qitong.web.deps import Ctx
-from qitong.web.pages.forms import form_values
+from qitong.web.pages.forms import form_values, invalid_input
 from qitong.web.pages.render import ROLE_LABELS, render
 from qitong.web.pages.route import PageRoute, status_of
 from qitong.web.pages.session import flash, require_user
 from qitong.web.pages.tickets import PostedForm
+from qitong.web.params import Id
 
 router = APIRouter(prefix="/admin", route_class=PageRoute, include_in_schema=False)
 
@@ -61,21 +62,15 @@ Admin = Annotated[Principal, Depends(require_admin_user)]
 M = TypeVar("M", bound=BaseModel)
 
 
+SLUG_HINT = "只能使用小写字母、数字、下划线和连字符"
+
+
 def _model(cls: type[M], data: dict[str, Any]) -> M:
     """A pydantic model from a form, its first error as a Chinese message naming the field."""
     try:
         return cls(**{k: v for k, v in data.items() if v not in ("", None)})
     except ValidationError as e:
-        err = e.errors()[0]
-        name = str(err["loc"][0]) if err.get("loc") else ""
-        label = LABELS.get(name, name)
-        if err["type"] == "missing":
-            raise InvalidInput(f"请填写“{label}”", field=name) from None
-        if err["type"] == "string_too_short":
-            raise InvalidInput(f"“{label}”至少 {err.get('ctx', {}).get('min_length')} 个字符", field=name) from None
-        if err["type"] == "string_pattern_mismatch":
-            raise InvalidInput(f"“{label}”只能使用小写字母、数字、下划线和连字符", field=name) from None
-        raise InvalidInput(f"“{label}”填写不正确", field=name) from None
+        raise invalid_input(e, LABELS, hints={"string_pattern_mismatch": SLUG_HINT}) from None
 
 
 def _page(request: Request, tab: str, ctx: dict[str, Any], status: int = 200) -> Response:
@@ -125,12 +120,12 @@ def _department_page(request: Request, ctx: Ctx, me: Principal, department_id: i
 
 
 @router.get("/departments/{department_id}", name="admin_department_edit")
-def department_edit(request: Request, ctx: Ctx, me: Admin, department_id: int) -> Response:
+def department_edit(request: Request, ctx: Ctx, me: Admin, department_id: Id) -> Response:
     return _department_page(request, ctx, me, department_id, None)
 
 
 @router.post("/departments/{department_id}", name="admin_department_update")
-def department_update(request: Request, ctx: Ctx, me: Admin, department_id: int, form: PostedForm) -> Response:
+def department_update(request: Request, ctx: Ctx, me: Admin, department_id: Id, form: PostedForm) -> Response:
     values = form_values(form)
     active = values.get("active") == "1"
     data = {k: values.get(k) for k in ("name", "short_name", "tier", "parent_id", "region_id")}
@@ -164,7 +159,7 @@ def user_create(request: Request, ctx: Ctx, me: Admin, form: PostedForm) -> Resp
 
 
 @router.post("/users/{user_id}/active", name="admin_user_active")
-def user_active(request: Request, ctx: Ctx, me: Admin, user_id: int, form: PostedForm) -> Response:
+def user_active(request: Request, ctx: Ctx, me: Admin, user_id: Id, form: PostedForm) -> Response:
     active = form.get("active") == "1"
     u = set_user_active(ctx, me, user_id, active)
     flash(request, f"已{'启用' if active else '停用'}账号：{u['display_name']}（{u['username']}）")
@@ -186,12 +181,12 @@ def _user_page(request: Request, ctx: Ctx, me: Principal, user_id: int, values: 
 
 
 @router.get("/users/{user_id}", name="admin_user_edit")
-def user_edit(request: Request, ctx: Ctx, me: Admin, user_id: int) -> Response:
+def user_edit(request: Request, ctx: Ctx, me: Admin, user_id: Id) -> Response:
     return _user_page(request, ctx, me, user_id, None)
 
 
 @router.post("/users/{user_id}", name="admin_user_update")
-def user_update(request: Request, ctx: Ctx, me: Admin, user_id: int, form: PostedForm) -> Response:
+def user_update(request: Request, ctx: Ctx, me: Admin, user_id: Id, form: PostedForm) -> Response:
     values = form_values(form)
     try:
         u = update_user(ctx, me, user_id, _model(UserUpdate, {k: values.get(k) for k in (
@@ -203,7 +198,7 @@ def user_update(request: Request, ctx: Ctx, me: Admin, user_id: int, form: Poste
 
 
 @router.post("/users/{user_id}/password", name="admin_user_password")
-def user_password(request: Request, ctx: Ctx, me: Admin, user_id: int, form: PostedForm) -> Response:
+def user_password(request: Request, ctx: Ctx, me: Admin, user_id: Id, form: PostedForm) -> Response:
     """The temporary password is in this response only (never in the cookie: the session is signed,
     not encrypted)."""
     _u, password = reset_password(ctx, me, user_id)

@@ -22,6 +22,7 @@ from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import PageUser, flash, require_user
 from qitong.web.pages.tickets import PostedForm
+from qitong.web.params import Id
 
 router = APIRouter(prefix="/cases", route_class=PageRoute, include_in_schema=False)
 
@@ -113,7 +114,7 @@ def propose(request: Request, ctx: Ctx, me: PageUser, form: PostedForm) -> Respo
 
 
 @router.get("/{case_id}", name="case")
-def case_page(request: Request, ctx: Ctx, me: PageUser, case_id: int) -> Response:
+def case_page(request: Request, ctx: Ctx, me: PageUser, case_id: Id) -> Response:
     c = cases.get_case(ctx, me, case_id)
     roles = _roles(me)
     draft = c["status"] == CaseStatus.draft.value
@@ -126,7 +127,7 @@ def case_page(request: Request, ctx: Ctx, me: PageUser, case_id: int) -> Respons
 
 
 @router.post("/{case_id}/edit", name="case_edit")
-def edit(request: Request, ctx: Ctx, me: PageUser, case_id: int, form: PostedForm) -> Response:
+def edit(request: Request, ctx: Ctx, me: PageUser, case_id: Id, form: PostedForm) -> Response:
     e = cases.CaseEdit(**{k: _text(form, k) for k in ("title", "problem", "solution", "lesson")})
     cases.edit_case(ctx, me, case_id, e)
     flash(request, "已保存草稿（已再次自动脱敏）")
@@ -134,7 +135,7 @@ def edit(request: Request, ctx: Ctx, me: PageUser, case_id: int, form: PostedFor
 
 
 @router.post("/{case_id}/publish", name="case_publish")
-def publish(request: Request, ctx: Ctx, me: PageUser, case_id: int) -> Response:
+def publish(request: Request, ctx: Ctx, me: PageUser, case_id: Id) -> Response:
     c = cases.publish_case(ctx, me, case_id)
     flash(request, f"已审核发布典型案例：{c['title']}")
     return RedirectResponse(f"/cases/{case_id}", status_code=303)

@@ -18,6 +18,7 @@ from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import PageUser, flash
 from qitong.web.pages.tickets import PostedForm
+from qitong.web.params import Id
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MIN_CHARS = 6  # fewer typed characters than this say too little to compare
@@ -45,7 +46,7 @@ def intake(request: Request, ctx: Ctx, me: PageUser) -> Response:
 
 
 @router.get("/duplicates/similar/{ticket_id}", name="duplicates_similar")
-def similar(request: Request, ticket_id: int, ctx: Ctx, me: PageUser) -> Response:
+def similar(request: Request, ticket_id: Id, ctx: Ctx, me: PageUser) -> Response:
     return render(request, "duplicates/_similar.html", {"dup": dup.similar_to(ctx, me, ticket_id),
                                                        "ticket_id": ticket_id})
 
@@ -63,14 +64,14 @@ def _reason(form: FormData) -> str | None:
 
 
 @router.post("/duplicates/{ticket_id}/link", name="duplicates_link")
-def link(request: Request, ticket_id: int, ctx: Ctx, me: PageUser, form: PostedForm) -> Response:
+def link(request: Request, ticket_id: Id, ctx: Ctx, me: PageUser, form: PostedForm) -> Response:
     out = dup.link_repeat(ctx, me, ticket_id, _original(form), _reason(form))
     flash(request, f"已标记为 {out['duplicate_of']} 的重复件（该问题累计重复 {out['repeat_count']} 次）")
     return RedirectResponse(f"/tickets/{ticket_id}", status_code=303)
 
 
 @router.post("/duplicates/{ticket_id}/merge", name="duplicates_merge")
-def merge(request: Request, ticket_id: int, ctx: Ctx, me: PageUser, form: PostedForm) -> Response:
+def merge(request: Request, ticket_id: Id, ctx: Ctx, me: PageUser, form: PostedForm) -> Response:
     out = dup.merge_into(ctx, me, ticket_id, _original(form), _reason(form))
     flash(request, f"已并入 {out['duplicate_of']}（该问题累计重复 {out['repeat_count']} 次）")
     return RedirectResponse(f"/tickets/{out['original_id']}", status_code=303)

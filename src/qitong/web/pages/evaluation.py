@@ -31,6 +31,7 @@ from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import flash, require_user
 from qitong.web.pages.tickets import PostedForm
+from qitong.web.params import Id
 
 router = APIRouter(prefix="/evaluation", route_class=PageRoute, include_in_schema=False)
 
@@ -263,7 +264,7 @@ def _yes_no(form: FormData, name: str) -> bool | None:
 
 
 @router.post("/revisits/{revisit_id}", name="revisit_outcome")
-def revisit_post(request: Request, ctx: Ctx, me: StaffUser, revisit_id: int, form: PostedForm) -> Response:
+def revisit_post(request: Request, ctx: Ctx, me: StaffUser, revisit_id: Id, form: PostedForm) -> Response:
     status, method, outcome = form.get("status"), form.get("method"), form.get("outcome")
     if status not in ("done", "unreachable"):
         raise InvalidInput("请选择回访结果：已回访或无法联系", field="status")
@@ -316,7 +317,7 @@ def appeals_page(request: Request, ctx: Ctx, me: StaffUser) -> Response:
 
 
 @router.post("/appeals/{appeal_id}/decision", name="appeal_decision")
-def appeal_decide(request: Request, ctx: Ctx, me: StaffUser, appeal_id: int, form: PostedForm) -> Response:
+def appeal_decide(request: Request, ctx: Ctx, me: StaffUser, appeal_id: Id, form: PostedForm) -> Response:
     upheld, decision = form.get("upheld"), form.get("decision")
     if upheld not in ("1", "0"):
         raise InvalidInput("请选择复核结论：申诉成立或维持原评价", field="upheld")
@@ -327,7 +328,7 @@ def appeal_decide(request: Request, ctx: Ctx, me: StaffUser, appeal_id: int, for
 
 
 @router.post("/tickets/{ticket_id}/appeal", name="ticket_appeal")
-def appeal_file(request: Request, ctx: Ctx, me: StaffUser, ticket_id: int, form: PostedForm) -> Response:
+def appeal_file(request: Request, ctx: Ctx, me: StaffUser, ticket_id: Id, form: PostedForm) -> Response:
     """From the ticket page (templates/evaluation/_ticket.html): the rating is named by its round."""
     rnd, reason = form.get("round"), form.get("reason")
     if not isinstance(rnd, str) or not rnd.isdigit():

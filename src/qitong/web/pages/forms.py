@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from qitong.domain.errors import InvalidInput
+from qitong.domain.input_errors import field_of, labelled
 from qitong.domain.tickets.lifecycle import Action
 from qitong.services.tickets.payloads import ActionPayload
 
@@ -101,26 +102,16 @@ def parse_payload(action: str, reason_required: bool, form: FormData) -> ActionP
     try:
         return ActionPayload(**{k: v for k, v in data.items() if v is not None})
     except ValidationError as e:
-        err = e.errors()[0]
-        name = str(err["loc"][0]) if err.get("loc") else None
-        label = next((f.label for f in fields if f.name == name), name or "表单")
-        raise InvalidInput(f"“{label}”填写不正确", field=name) from None
+        raise invalid_input(e, {f.name: f.label for f in fields}) from None
 
 
-def invalid_input(e: ValidationError, labels: Mapping[str, str], *, default_field: str = "") -> InvalidInput:
-    """A form model's first error as a Chinese message naming the field: missing, too short, a
-    validator's own message (its field, or `default_field` for a model-level check), or not valid."""
+def invalid_input(e: ValidationError, labels: Mapping[str, str], *, default_field: str = "",
+                  hints: Mapping[str, str] | None = None) -> InvalidInput:
+    """A form model's first error as a Chinese message naming the field by its label (the wording is
+    `domain.input_errors`'); a model-level check is put on `default_field`."""
     err = e.errors()[0]
-    name = str(err["loc"][0]) if err.get("loc") else ""
-    label = labels.get(name, name)
-    msg = err.get("msg", "")
-    if err["type"] == "missing":
-        return InvalidInput(f"请填写“{label}”", field=name)
-    if err["type"] == "string_too_short":
-        return InvalidInput(f"“{label}”至少 {err.get('ctx', {}).get('min_length')} 个字", field=name)
-    if msg.startswith("Value error, "):
-        return InvalidInput(msg.removeprefix("Value error, "), field=name or default_field)
-    return InvalidInput(f"“{label}”填写不正确", field=name)
+    name = field_of(err)
+    return InvalidInput(labelled(err, labels.get(name, name or "表单"), hints=hints), field=name or default_field)
 
 
 async def uploaded(form: FormData, missing: str, too_large: str, limit: int, field: str = "file") -> tuple[str, bytes]:

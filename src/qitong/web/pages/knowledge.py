@@ -22,6 +22,7 @@ from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import flash, require_user
 from qitong.web.pages.tickets import PostedForm
+from qitong.web.params import Id
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -68,7 +69,7 @@ def intake(request: Request, ctx: Ctx) -> Response:
 
 
 @router.get("/knowledge/similar/{ticket_id}", name="knowledge_similar")
-def similar(request: Request, ticket_id: int, ctx: Ctx, me: Annotated[Principal, Depends(require_user)]) -> Response:
+def similar(request: Request, ticket_id: Id, ctx: Ctx, me: Annotated[Principal, Depends(require_user)]) -> Response:
     return render(request, "knowledge/_similar.html", {"sim": similar_for_ticket(ctx, me, ticket_id)})
 
 
@@ -125,7 +126,7 @@ def create(request: Request, ctx: Ctx, me: Manager, form: PostedForm) -> Respons
 
 
 @router.get("/knowledge/manage/{entry_id}", name="knowledge_edit")
-def edit(request: Request, entry_id: int, ctx: Ctx, me: Manager) -> Response:
+def edit(request: Request, entry_id: Id, ctx: Ctx, me: Manager) -> Response:
     e = kb.get_entry(ctx, me, entry_id)
     return _edit_page(request, ctx, e, _values_of(e))
 
@@ -136,7 +137,7 @@ def _posted_version(values: dict[str, Any]) -> int | None:
 
 
 @router.post("/knowledge/manage/{entry_id}", name="knowledge_update")
-def update(request: Request, entry_id: int, ctx: Ctx, me: Manager, form: PostedForm) -> Response:
+def update(request: Request, entry_id: Id, ctx: Ctx, me: Manager, form: PostedForm) -> Response:
     values = form_values(form)
     try:
         kb.update_entry(ctx, me, entry_id, _input(values), _posted_version(values))
@@ -147,14 +148,14 @@ def update(request: Request, entry_id: int, ctx: Ctx, me: Manager, form: PostedF
 
 
 @router.post("/knowledge/manage/{entry_id}/publish", name="knowledge_publish")
-def publish(request: Request, entry_id: int, ctx: Ctx, me: Manager, form: PostedForm) -> Response:
+def publish(request: Request, entry_id: Id, ctx: Ctx, me: Manager, form: PostedForm) -> Response:
     kb.publish_entry(ctx, me, entry_id, _posted_version(form_values(form)))
     flash(request, "知识条目已发布，企业即可检索到")
     return RedirectResponse(f"/knowledge/manage/{entry_id}", status_code=303)
 
 
 @router.post("/knowledge/manage/{entry_id}/retire", name="knowledge_retire")
-def retire(request: Request, entry_id: int, ctx: Ctx, me: Manager, form: PostedForm) -> Response:
+def retire(request: Request, entry_id: Id, ctx: Ctx, me: Manager, form: PostedForm) -> Response:
     values = form_values(form)
     kb.retire_entry(ctx, me, entry_id, str(values.get("reason") or ""), _posted_version(values))
     flash(request, "知识条目已停用，不再对外检索")

@@ -23,12 +23,13 @@ from qitong.services.routing import disputes
 from qitong.services.routing import responsibility as resp
 from qitong.services.routing import responsibility_xlsx as xlsx
 from qitong.web.deps import Ctx
-from qitong.web.pages.forms import form_values, uploaded
+from qitong.web.pages.forms import form_values, invalid_input, uploaded
 from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute, status_of
 from qitong.web.pages.session import PageUser, flash
 from qitong.web.pages.tickets import PostedForm
 from qitong.web.pages.tickets import _page as ticket_page
+from qitong.web.params import Id
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 BASE = "/routing/responsibility"
@@ -62,14 +63,7 @@ def _entry_in(form: FormData) -> resp.EntryIn:
     try:
         return resp.EntryIn(**{k: v for k, v in data.items() if v not in ("", None)})
     except ValidationError as e:
-        err = e.errors()[0]
-        name = str(err["loc"][0]) if err.get("loc") else ""
-        label = LABELS.get(name, name)
-        if err["type"] == "missing":
-            raise InvalidInput(f"请填写“{label}”", field=name) from None
-        msg = str(err.get("msg", "")).removeprefix("Value error, ")
-        detail = msg if name == "keywords" else "填写不正确"
-        raise InvalidInput(f"“{label}”{detail}", field=name) from None
+        raise invalid_input(e, LABELS) from None
 
 
 def _list_page(request: Request, ctx: Ctx, me: Principal, status: int = 200, **extra: Any) -> Response:
@@ -154,12 +148,12 @@ def new(request: Request, ctx: Ctx, me: PageUser) -> Response:
 
 
 @router.get(BASE + "/{entry_id}", name="responsibility_edit")
-def edit(request: Request, ctx: Ctx, me: PageUser, entry_id: int) -> Response:
+def edit(request: Request, ctx: Ctx, me: PageUser, entry_id: Id) -> Response:
     return _edit_page(request, ctx, me, entry_id, None)
 
 
 @router.post(BASE + "/{entry_id}", name="responsibility_update")
-def update(request: Request, ctx: Ctx, me: PageUser, entry_id: int, form: PostedForm) -> Response:
+def update(request: Request, ctx: Ctx, me: PageUser, entry_id: Id, form: PostedForm) -> Response:
     try:
         e = resp.update_entry(ctx, me, entry_id, _entry_in(form))
     except DomainError as err:
@@ -169,7 +163,7 @@ def update(request: Request, ctx: Ctx, me: PageUser, entry_id: int, form: Posted
 
 
 @router.post(BASE + "/{entry_id}/delete", name="responsibility_delete")
-def delete(request: Request, ctx: Ctx, me: PageUser, entry_id: int, form: PostedForm) -> Response:
+def delete(request: Request, ctx: Ctx, me: PageUser, entry_id: Id, form: PostedForm) -> Response:
     resp.delete_entry(ctx, me, entry_id)
     flash(request, "已删除职责清单条目")
     return RedirectResponse(BASE, status_code=303)
@@ -184,7 +178,7 @@ def _version(form: FormData) -> int | None:
 
 
 @router.post("/tickets/{ticket_id}/ruling", name="ticket_ruling")
-def ruling(request: Request, ticket_id: int, ctx: Ctx, me: PageUser, form: PostedForm) -> Response:
+def ruling(request: Request, ticket_id: Id, ctx: Ctx, me: PageUser, form: PostedForm) -> Response:
     values = form_values(form)
     decision = str(values.get("decision") or "")
     lead = str(values.get("lead_unit_id") or "")

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qitong.domain.errors import Conflict, DomainError, InvalidInput, Unauthenticated
+from qitong.domain.input_errors import field_of, reason
 from qitong.domain.tickets.errors import IllegalTransition
 from qitong.domain.tickets.lifecycle import ACTIONS, STATUS_LABELS, Action
 from qitong.web.errors import STATUS
@@ -107,9 +108,13 @@ class PageRoute(APIRoute):
                 response = await error_page(request, status_of(e), e.message, e)
             except RequestValidationError as e:
                 first = e.errors()[0] if e.errors() else {}
-                field = ".".join(str(x) for x in first.get("loc", ())[1:]) or None
-                err = InvalidInput("提交的内容格式不正确，请检查后重试", field=field)
-                response = await error_page(request, 422, err.message, err)
+                loc = first.get("loc", ())
+                if loc and loc[0] == "path":  # an id no row can have, typed into the address bar
+                    response = await error_page(request, 404, TITLES[404])
+                else:
+                    err = InvalidInput(f"提交的内容格式不正确：{reason(first)}，请检查后重试",
+                                       field=field_of(first) or None)
+                    response = await error_page(request, 422, err.message, err)
             except StarletteHTTPException as e:
                 response = await error_page(request, e.status_code, TITLES.get(e.status_code, str(e.detail)))
             finally:

@@ -20,6 +20,7 @@ from qitong.web.pages.forms import action_forms, form_values, parse_payload
 from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import PageUser, flash
+from qitong.web.params import Id
 
 router = APIRouter(prefix="/tickets", route_class=PageRoute, include_in_schema=False)
 
@@ -42,7 +43,7 @@ def _page(request: Request, ctx: Ctx, me: PageUser, ticket_id: int, status: int 
 
 
 @router.get("/{ticket_id}", name="ticket")
-def ticket(request: Request, ticket_id: int, ctx: Ctx, me: PageUser, submitted: bool = False) -> Response:
+def ticket(request: Request, ticket_id: Id, ctx: Ctx, me: PageUser, submitted: bool = False) -> Response:
     return _page(request, ctx, me, ticket_id, submitted=submitted)
 
 
@@ -52,7 +53,7 @@ def _version(form: FormData) -> int | None:
 
 
 @router.post("/{ticket_id}/actions/{action}", name="ticket_action")
-def act(request: Request, ticket_id: int, action: Action, ctx: Ctx, me: PageUser, form: PostedForm) -> Response:
+def act(request: Request, ticket_id: Id, action: Action, ctx: Ctx, me: PageUser, form: PostedForm) -> Response:
     spec = ACTIONS[action]
     try:
         payload = parse_payload(action.value, spec.reason_required, form)
@@ -65,7 +66,7 @@ def act(request: Request, ticket_id: int, action: Action, ctx: Ctx, me: PageUser
 
 
 @router.get("/{ticket_id}/attachments/{attachment_id}", name="ticket_attachment")
-def attachment(ticket_id: int, attachment_id: int, ctx: Ctx, me: PageUser) -> Response:
+def attachment(ticket_id: Id, attachment_id: Id, ctx: Ctx, me: PageUser) -> Response:
     a, data = attachments.read_attachment(ctx, me, ticket_id, attachment_id)
     return Response(data, media_type=a.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(a.filename)}"})

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from qitong.db.models import ApiToken, Department, Enterprise, Region, ResponsibilityEntry, Ticket, User
 from qitong.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import DEPARTMENT_ROLES, OPEN_STATUSES, Role
 from qitong.domain.tickets.vocab import Tier
 from qitong.services.audit import record
@@ -77,8 +78,8 @@ class DepartmentUpdate(BaseModel):
     name: str = Field(min_length=2, max_length=128)
     short_name: str | None = Field(default=None, max_length=64)
     tier: Tier = Tier.county
-    parent_id: int | None = None
-    region_id: int | None = None
+    parent_id: Id | None = None
+    region_id: Id | None = None
     active: bool = True
 
 
@@ -146,8 +147,8 @@ class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     display_name: str = Field(min_length=1, max_length=64)
     role: Role
-    department_id: int | None = None
-    enterprise_id: int | None = None
+    department_id: Id | None = None
+    enterprise_id: Id | None = None
     phone: str | None = Field(default=None, max_length=32)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from qitong.db.models import Department, DepartmentKind, Enterprise, Region, User
 from qitong.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qitong.domain.identity import InvalidUSCC, mask_phone, validate_uscc
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import CENTER_ROLES, DEPARTMENT_ROLES, Role
 from qitong.domain.tickets.vocab import Tier
 from qitong.services.audit import record
@@ -114,7 +115,7 @@ class DepartmentCreate(BaseModel):
     short_name: str | None = Field(default=None, max_length=64)
     kind: DepartmentKind = DepartmentKind.department
     tier: Tier = Tier.county
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 def department_out(d: Department) -> dict[str, Any]:
@@ -149,8 +150,8 @@ class UserCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=8, max_length=128)
     role: Role
-    department_id: int | None = None
-    enterprise_id: int | None = None
+    department_id: Id | None = None
+    enterprise_id: Id | None = None
     phone: str | None = Field(default=None, max_length=32)
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from qitong.db.models import Ticket
 from qitong.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import Action, Role, Status
 from qitong.services.auth import Principal
 from qitong.services.context import Context
@@ -40,8 +41,8 @@ class RulingIn(BaseModel):
 
     decision: Decision
     reason: str = Field(min_length=2, max_length=2000, description="审核意见")
-    lead_unit_id: int | None = Field(default=None, description="异议成立时的新主办单位；不填则按职责清单")
-    co_unit_ids: list[int] | None = Field(default=None, max_length=20)
+    lead_unit_id: Id | None = Field(default=None, description="异议成立时的新主办单位；不填则按职责清单")
+    co_unit_ids: list[Id] | None = Field(default=None, max_length=20)
 
 
 def _load(ctx: Context, ticket_id: int) -> tuple[int | None, dict[str, Any] | None]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from qitong.db.models import Category, Department, ResponsibilityEntry
 from qitong.domain.errors import Forbidden, InvalidInput, NotFound
+from qitong.domain.ids import Id
 from qitong.domain.routing.responsibility import Period, in_force, place
 from qitong.domain.tickets.lifecycle import CENTER_ROLES, OVERSIGHT_ROLES, Role
 from qitong.domain.tickets.vocab import Tier
@@ -25,8 +26,8 @@ class EntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     category_code: str = Field(min_length=1, max_length=32, description="问题分类代码")
-    lead_unit_id: int = Field(description="主办单位")
-    co_unit_ids: list[int] = Field(default_factory=list, max_length=20, description="协办单位")
+    lead_unit_id: Id = Field(description="主办单位")
+    co_unit_ids: list[Id] = Field(default_factory=list, max_length=20, description="协办单位")
     tier: Tier = Tier.county
     legal_basis: str = Field(default="", max_length=4000, description="法定依据（法律法规、三定方案）")
     keywords: list[str] = Field(default_factory=list, max_length=200, description="关键词（冷启动分类用）")

@@ -18,6 +18,7 @@ from qitong.db.bulk import write_tables
 from qitong.db.models import Category, Department, Enterprise, IdempotencyKey, Region, Ticket
 from qitong.domain.errors import Conflict, Forbidden, InvalidInput
 from qitong.domain.identity import InvalidUSCC, validate_uscc
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import CENTER_ROLES, Role, Status
 from qitong.domain.tickets.vocab import Channel, Complexity, Layer, TicketType, Tier, Urgency
 from qitong.services import duplicates
@@ -48,10 +49,10 @@ class TicketCreate(BaseModel):
     region_code: str | None = Field(default=None, max_length=12)
     submitter_name: str = Field(min_length=1, max_length=64)
     submitter_phone: str = Field(max_length=32)
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     enterprise_uscc: str | None = Field(default=None, max_length=32)
     enterprise_name: str | None = Field(default=None, max_length=128)
-    reported_department_id: int | None = None
+    reported_department_id: Id | None = None
     # where a QR code (扫码反映) was posted: a window, a region or a poster (services/intake_codes.py);
     # recorded in the submit event's audit data only
     qr_source: str | None = Field(default=None, max_length=40, pattern=r"^[a-z]-[a-z0-9_\-]{1,32}$")

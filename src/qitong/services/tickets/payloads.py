@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from qitong.domain.errors import InvalidInput
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import ACTIONS, Action
 from qitong.domain.tickets.vocab import Complexity, Layer, TicketType, Tier, Urgency
 
@@ -21,8 +22,8 @@ class ActionPayload(BaseModel):
     complexity: Complexity | None = None
     urgency: Urgency | None = None
     # dispatch / redispatch
-    lead_unit_id: int | None = None
-    co_unit_ids: list[int] | None = None
+    lead_unit_id: Id | None = None
+    co_unit_ids: list[Id] | None = None
     # replies and opinions
     reply: str | None = Field(default=None, max_length=10000)
     opinion: str | None = Field(default=None, max_length=5000)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from qitong.db.models import AuditEvent, Ticket
 from qitong.domain.tickets.vocab import Channel
@@ -41,6 +41,9 @@ def test_12345_import_through_the_page_is_idempotent_and_names_the_bad_line(clie
     again = agent.post("/channels/12345", {"mapping_json": DEFAULT_MAPPING}, 200, files=files).text
     assert 'data-created="0" data-updated="0" data-unchanged="2" data-failed="1"' in again
     assert _count(world, Channel.hotline_12345) == 2
+    with world.ctx.sessions() as s:
+        imported = s.scalars(select(Ticket.id).where(Ticket.source_id == "GD20261101")).one()
+    assert re.search(r'12345 工单号</dt><dd[^>]*id="source-id">GD20261101<', agent.get(f"/tickets/{imported}").text)
 
     no_file = agent.post("/channels/12345", {"mapping_json": DEFAULT_MAPPING}, 422).text
     assert "请选择要导入的工单文件" in no_file
@@ -99,6 +102,12 @@ def test_a_leader_assigns_a_problem_and_others_may_not(client: TestClient, world
         assert t is not None and t.channel == Channel.leader_assigned and t.origin == "县长批示（2026-11-20）"
         ev = s.scalars(select(AuditEvent).where(AuditEvent.ticket_id == tid, AuditEvent.action == "submit")).one()
         assert ev.data["origin"] == "县长批示（2026-11-20）" and ev.actor_name == "leader"
+    assert 'id="origin">县长批示（2026-11-20）<' in leader.get(f"/tickets/{tid}").text  # the origin is shown
+    with world.ctx.sessions.begin() as s:  # as if the center had matched the business by name
+        s.execute(update(Ticket).where(Ticket.id == tid).values(enterprise_id=world.ent["ent1"]))
+    business = pages(TestClient(client.app, follow_redirects=False), "ent1_user")  # type: ignore[arg-type]
+    own = business.get(f"/tickets/{tid}").text  # the business's own ticket, without the internal origin
+    assert "新厂区配套道路迟迟未建" in own and 'id="origin"' not in own
     proactive = leader.post("/channels/assigned", {**form, "assigned_channel": "proactive"}, 403).text
     assert "当前角色不能通过该渠道录入问题" in proactive
     leader.post("/channels/batch", {"batch_channel": "forum", "batch_origin": "座谈会", "rows": "10"}, 403)

@@ -97,7 +97,8 @@ def install(app: FastAPI) -> None:
         errors = [{"field": field_of(err), "message": reason(err)} for err in e.errors()]
         first = errors[0] if errors else {"field": None, "message": "请求格式不正确"}
         return JSONResponse(
-            body(f"{first['field']}: {first['message']}", field=first["field"], code="invalid_input",
+            body(f"{first['field']}: {first['message']}" if first["field"] else first["message"],
+                 field=first["field"] or None, code="invalid_input",
                  errors=errors),
             422,
         )

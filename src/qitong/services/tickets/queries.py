@@ -329,6 +329,11 @@ def _detail(p: Principal, t: Ticket, facts: TicketFacts, now: datetime, assigns:
         counts={"returns": t.return_count, "redispatches": t.redispatch_count,
                 "extensions": t.extension_count, "dissatisfied": t.dissatisfied_count},
         duplicate_of_id=t.duplicate_of_id,
+        # where it came from: the 12345 work order's number (the business may quote it), and for staff the
+        # forum, visit, leader's instruction or inspection that raised it (多渠道录入)
+        source=t.source,
+        source_id=t.source_id,
+        origin=None if p.actor.role == Role.enterprise_user else t.origin,
         assignments=[
             {"department_id": a.department_id, "department": n, "role": a.role.value,
              "active": a.active, "round": a.round, "assigned_at": _iso(a.assigned_at),
@@ -400,6 +405,14 @@ _OTHER_LABELS = {"submit": "提交诉求", "attach": "上传附件"}
 # near-duplicates (services/duplicates.py)
 _OTHER_LABELS.update({"link_duplicate": "标记为重复件", "repeat_linked": "收到重复件",
                       "concentrated_report": "集中反映"})
+# the other services that write to a ticket's trail
+_OTHER_LABELS.update({
+    "import_update": "12345 工单同步更新", "supervise": "发起督办", "supervision_respond": "督办反馈",
+    "supervision_close": "督办办结", "flag_major": "认定为重大事项", "unflag_major": "取消重大事项认定",
+    "revisit": "回访", "low_satisfaction": "列入低满意度台账", "appeal": "评价申诉",
+    "appeal_upheld": "评价申诉成立", "appeal_rejected": "评价申诉不成立", "propose_case": "推荐为典型案例",
+    "edit_case": "编辑典型案例", "publish_case": "发布典型案例",
+})
 
 
 def event_label(action: str) -> str:
@@ -419,6 +432,8 @@ def _event(e: AuditEvent, hide: bool) -> dict[str, Any]:
         "seq": e.seq,
         "action": e.action,
         "label": label,
+        # the ticket's new status; a supervision's or an appeal's own status is not the ticket's
+        "to_status": e.after.get("status") if e.entity == "ticket" else None,
         "actor": "（已保密）" if masked else e.actor_name,
         "actor_role": e.actor_role,
         "at": _iso(e.created_at),

@@ -95,13 +95,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_r: Request, e: RequestValidationError) -> JSONResponse:
         errors = [{"field": field_of(err), "message": reason(err)} for err in e.errors()]
-        first = errors[0] if errors else {"field": None, "message": "请求格式不正确"}
-        return JSONResponse(
-            body(f"{first['field']}: {first['message']}" if first["field"] else first["message"],
-                 field=first["field"] or None, code="invalid_input",
-                 errors=errors),
-            422,
-        )
+        field, message = (errors[0]["field"], errors[0]["message"]) if errors else ("", "请求格式不正确")
+        return JSONResponse(body(f"{field}: {message}" if field else message, field=field or None,
+                                 code="invalid_input", errors=errors), 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, e: StarletteHTTPException) -> JSONResponse:

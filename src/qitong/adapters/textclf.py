@@ -32,6 +32,7 @@ from qitong.domain.routing.text import lead, normalize
 FORMAT = 2  # 2: the opening block (lead) joined the features; a format-1 file loads as no model
 LEAD_WEIGHT = 0.5  # the opening block's share: its vector is L2-normalised, then scaled by this
 _WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn's char analyzer folds to one space
+_HAN = re.compile(r"[\u3400-\u9fff]+")  # a Chinese n-gram: what an explanation may show
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,11 @@ class TextClassifier:
         p = self._proba(self.transform(texts))
         return [self.classes[i] for i in p.argmax(axis=1)]
 
-    def _features(self, text: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """The text's feature vector as (feature indices, values), as `transform` computes it."""
+    def _features(self, text: str, plain: str | None = None) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """The text's feature vector as (feature indices, values), as `transform` computes it (`plain`: the
+        whole-text block's preprocessing of `text`, when the caller has it already)."""
         main, opening = self.vectorizer, self.lead_vectorizer
-        idx, v = _tfidf(main, _char_grams(main.preprocessor(text), *main.ngram_range))
+        idx, v = _tfidf(main, _char_grams(main.preprocessor(text) if plain is None else plain, *main.ngram_range))
         lidx, lv = _tfidf(opening, _char_grams(opening.preprocessor(text), *opening.ngram_range))
         return np.concatenate([idx, lidx + len(main.idf_)]), np.concatenate([v, LEAD_WEIGHT * lv])
 
@@ -134,24 +136,52 @@ class TextClassifier:
         return out
 
     def top(self, text: str, k: int = 3, n_words: int = 5) -> list[Prediction]:
-        idx, v = self._features(text)
+        plain = self.vectorizer.preprocessor(text)
+        idx, v = self._features(text, plain)
         p = self._proba_one(idx, v)
         order = np.argsort(-p)[:k]
-        return [Prediction(self.classes[i], round(float(p[i]), 3), self._explain(idx, v, int(i), n_words))
+        return [Prediction(self.classes[i], round(float(p[i]), 3), self._explain(plain, idx, v, int(i), n_words))
                 for i in order]
 
-    def _explain(self, idx: np.ndarray[Any, Any], v: np.ndarray[Any, Any], cls: int, n: int) -> tuple[str, ...]:
-        """The n-grams of this text with the largest weight × tf-idf towards class `cls` (an n-gram in both
-        the whole text and its opening counts once, with both contributions)."""
+    def _explain(self, plain: str, idx: np.ndarray[Any, Any], v: np.ndarray[Any, Any], cls: int,
+                 n: int) -> tuple[str, ...]:
+        """What weighed most towards class `cls`, as a person reads it: the Chinese n-grams of this text
+        with the largest weight × tf-idf, joined where they touch in the text into the phrase they are
+        part of ("营业" + "执照" → "营业执照"); no punctuation, placeholders or cross-phrase fragments."""
         assert self._coef is not None and self._names is not None
         contrib = v * self._coef[cls, idx]
-        best = np.argsort(-contrib)[: n * 6]
-        total: dict[str, float] = {}
-        for j in best:
-            if contrib[j] > 0 and (w := str(self._names[idx[j]])).strip():
-                total[w] = total.get(w, 0.0) + float(contrib[j])
-        words = sorted(total, key=lambda w: -total[w])
-        return tuple(_drop_covered(words)[:n])
+        weight: dict[str, float] = {}
+        for j in np.argsort(-contrib)[: n * 3]:
+            if contrib[j] > 0 and _HAN.fullmatch(w := str(self._names[idx[j]])):
+                weight[w] = weight.get(w, 0.0) + float(contrib[j])
+        return _phrases(plain, weight, n)
+
+
+def _phrases(text: str, weight: dict[str, float], n: int, longest: int = 8) -> tuple[str, ...]:
+    """The runs of `text` the weighing n-grams cover, scored by the weight of the n-grams inside, best
+    first; a run longer than `longest` gives its n-grams one by one, and single characters come only
+    when nothing longer weighs."""
+    mark = bytearray(len(text))
+    for w in weight:
+        at, seen = text.find(w), 0
+        while at >= 0 and seen < 16:  # a phrase repeats: its first occurrences are enough
+            mark[at:at + len(w)] = b"\x01" * len(w)
+            at, seen = text.find(w, at + 1), seen + 1
+    score: dict[str, float] = {}
+    at = mark.find(1)
+    while at >= 0:  # from one covered run to the next, skipping the rest at C speed
+        end = mark.find(0, at)
+        run = text[at:end if end >= 0 else len(text)]
+        at = mark.find(1, at + len(run))
+        parts = [run] if len(run) <= longest else [w for w in weight if w in run]
+        for part in parts:
+            score[part] = max(score.get(part, 0.0), sum(x for w, x in weight.items() if w in part))
+    ranked: list[str] = []
+    for w in sorted(score, key=lambda w: (-score[w], -len(w))):
+        if not any(w in o for o in ranked):  # "营业执照" again inside "营业执照变更": said already
+            ranked.append(w)
+    longer = [w for w in ranked if len(w) > 1]
+    return tuple((longer or ranked)[:n])
 
 
 def _char_grams(text: str, lo: int, hi: int) -> list[str]:
@@ -178,11 +208,6 @@ def _softmax(scores: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     e = np.exp(3.0 * (scores - scores.max(axis=1, keepdims=True)))
     out: np.ndarray[Any, Any] = e / e.sum(axis=1, keepdims=True)
     return out
-
-
-def _drop_covered(words: list[str]) -> list[str]:
-    """"营业" and "营" both weighing: keep the longer, it says more."""
-    return [w for w in words if not any(w != o and w in o for o in words)]
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -95,3 +96,19 @@ def test_the_hot_path_builds_scikit_learns_char_ngrams(ngrams: tuple[int, int]) 
     analyze = TfidfVectorizer(analyzer="char", ngram_range=ngrams, preprocessor=lambda s: s).build_analyzer()
     for text in ["", "营", "营业", "施工  许可\n\n和 竣工\t验收", " 前后有空格 ", "ＡＢ0号\u3000\u3000楼", "a  b"]:
         assert textclf._char_grams(text, *ngrams) == analyze(text)
+
+
+def test_phrases_join_touching_ngrams_and_prefer_longer_ones() -> None:
+    text = "营业执照变更迟迟未办。营业执照。期"
+    out = textclf._phrases(text, {"营业": 1.0, "执照": 0.8, "变更": 0.5, "期": 2.0}, 3)
+    assert out == ("营业执照变更",)  # one run; the lone character only when nothing longer weighs
+    assert textclf._phrases("期", {"期": 1.0}, 3) == ("期",)
+    long = "一二三四五六七八九十"
+    assert set(textclf._phrases(long, {"一二三四五": 1.0, "五六七八九十": 0.5}, 3)) == {"一二三四五", "五六七八九十"}
+
+
+def test_explanations_are_chinese_phrases_without_punctuation() -> None:
+    texts = ["营业执照变更登记迟迟办不下来，窗口说材料不全。"] * 3 + ["厂区门口道路积水，货车进出困难！"] * 3
+    m = textclf.TextClassifier().fit(texts, ["spxl"] * 3 + ["jtys"] * 3)
+    words = m.top("营业执照变更登记，材料齐全，窗口不受理。")[0].words
+    assert words and all(re.fullmatch(r"[\u4e00-\u9fff]{2,}", w) for w in words), words

@@ -36,7 +36,13 @@ def test_demo_has_every_state_and_an_intact_chain(demo_db: Path) -> None:
     roles = {r for (r,) in con.execute("select distinct role from users")}
     n_dept = con.execute("select count(*) from departments").fetchone()[0]
     n_ent = con.execute("select count(*) from enterprises").fetchone()[0]
+    # the 职责清单 (keywords for the cold start) and a first few published typical cases
+    n_entries = con.execute("select count(*) from responsibility_entries where keywords != '[]'").fetchone()[0]
+    n_cases = con.execute("select count(*) from typical_cases where status = 'published'").fetchone()[0]
+    decided = con.execute("select count(*) from audit_events where action = 'dispatch' "
+                          "and data like '%\"source\": \"responsibility_list\"%'").fetchone()[0]
     con.close()
+    assert n_entries >= 20 and n_cases == 3 and decided > 0
     from qitong.domain.tickets.lifecycle import Role, Status
 
     assert states == {s.value for s in Status}

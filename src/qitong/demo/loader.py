@@ -21,6 +21,7 @@ from qitong.db.models import (
 )
 from qitong.demo import content
 from qitong.demo.knowledge import load_knowledge
+from qitong.demo.responsibility import load_responsibility, publish_cases
 from qitong.domain.clock import FixedClock
 from qitong.domain.errors import DomainError
 from qitong.domain.tickets.lifecycle import Action, Role
@@ -76,8 +77,11 @@ def load_demo(ctx: Context, *, seed: int = 20261121, reset: bool = False, ticket
     demo = _organisation(ctx, clock, rng)
     sim = Context(ctx.sessions, clock, ctx.settings, ctx.calendars)
     demo.ctx = sim
+    # the 职责清单 in force before the first ticket, so dispatches record the entry that decided them
+    load_responsibility(sim, demo.users["admin"], clock.now().astimezone(ctx.policy.tz).date())
     counts = _tickets(demo, rng, tickets, now)
     load_knowledge(ctx, demo.users["admin"])  # the knowledge base's questions and answers (demo/knowledge.py)
+    publish_cases(ctx, demo.users["agent"], demo.users["dispatcher"])  # a first few for the 案例库
     return (f"已载入演示数据：{len(demo.dept)} 个单位，{len(demo.enterprise_users)} 个企业账号，"
             f"{sum(counts.values())} 件工单（{len(counts)} 种状态）。演示密码：{DEMO_PASSWORD}")
 

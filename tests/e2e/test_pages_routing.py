@@ -139,6 +139,28 @@ def test_dispatch_form_ranks_three_below_the_threshold(client: TestClient, world
     assert 'id="routing-proposal-none"' in r.text
 
 
+def test_accept_form_shows_type_and_category_suggestions_and_corrects_the_type(client: TestClient,
+                                                                            world: World) -> None:
+    """待受理: the agent sees what the text suggests for type and category; a confident category fills
+    the empty select; the business's type stays selected and the agent may correct it on accepting."""
+    _entry(world, "zwfw.spxl", "scj", keywords=["营业执照", "经营范围", "变更申请"])
+    tid = submit(world, title="营业执照经营范围变更", content="营业执照经营范围变更申请提交三周仍未办结，请问原因。")
+    agent = pages(client, "agent")
+    page = agent.get(f"/tickets/{tid}").text
+    assert 'id="accept-suggestions"' in page and 'id="suggested-categories"' in page
+    assert 'id="category-preselected"' in page
+    accept = re.search(r'<div class="tab-pane[^"]*" id="act-accept".*?</form>', page, re.S).group(0)  # type: ignore[union-attr]
+    assert '<option value="zwfw.spxl" selected>' in accept
+    assert re.search(r'<select[^>]*name="ticket_type"[^>]*>.*?<option value="help" selected>', accept, re.S)
+    version = re.search(r'name="version" value="(\d+)"', accept).group(1)  # type: ignore[union-attr]
+    agent.post(f"/tickets/{tid}/actions/accept", {"version": version, "ticket_type": "consultation",
+                                                  "category": "zwfw.spxl", "complexity": "simple"})
+    with world.ctx.sessions() as s:
+        t = s.get(Ticket, tid)
+        assert t is not None and t.ticket_type == "consultation" and t.status == Status.accepted
+    assert "accept-suggestions" not in pages(client, "supervisor").get(f"/tickets/{tid}").text  # reads, may not accept
+
+
 def test_the_center_rules_on_a_return_from_the_ticket_page(client: TestClient, world: World) -> None:
     _entry(world, "zwfw.spxl", "scj", legal_basis="《市场主体登记管理条例》")
     tids = []

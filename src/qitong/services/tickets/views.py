@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from qitong.domain.tickets.lifecycle import Role, Status
+from qitong.domain.tickets.lifecycle import Status
 from qitong.services.auth import Principal
 from qitong.services.choices import Choices, form_choices
 from qitong.services.context import Context
@@ -24,13 +24,15 @@ class TicketPage:
 
 
 _DISPATCHABLE = frozenset({Status.submitted.value, Status.accepted.value, Status.returned.value})
+_CLASSIFYING = frozenset({"accept", "dispatch", "insist"})
 
 
 def ticket_page(ctx: Context, p: Principal, ticket_id: int) -> TicketPage:
     detail = ticket_detail(ctx, p, ticket_id)
     events = timeline(ctx, p, ticket_id)
     routing = None
-    if p.actor.role == Role.dispatcher and detail["status"] in _DISPATCHABLE:
+    # whoever may accept (type and category) or dispatch (units) it now sees what the text suggests
+    if detail["status"] in _DISPATCHABLE and _CLASSIFYING & {a["action"] for a in detail["allowed_actions"]}:
         from qitong.services.routing import suggest
 
         routing = {"proposal": suggest.proposal(ctx, p, ticket_id)["proposal"],

@@ -40,7 +40,8 @@ RATINGS = (
 )
 
 ACTION_FIELDS: Mapping[Action, tuple[Field, ...]] = {
-    A.accept: (*CLASSIFY, Field("urgency", "紧急程度", "select", options="urgency")),
+    A.accept: (Field("ticket_type", "诉求类型", "select", options="ticket_type"), *CLASSIFY,
+               Field("urgency", "紧急程度", "select", options="urgency")),
     A.answer_on_the_spot: (Field("reply", "答复内容", "textarea", required=True),),
     A.dispatch: (
         Field("lead_unit_id", "主办单位", "select", required=True, options="units"),

@@ -103,6 +103,12 @@ def test_cli_import_train_and_evaluate(api: Api, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     line = r.stdout.strip()
     assert line.startswith("macro_f1=") and " accuracy=" in line
-    assert float(line.split()[0].split("=")[1]) > 0.8
+    assert float(line.split()[0].split("=")[1]) > 0.8 and not r.stderr
+    odd = tmp_path / "odd.csv"
+    odd.write_text("label,text\n外星事务,飞碟降落在工业园区停车场，影响企业正常通行\n", encoding="utf-8")
+    r = run(cli, ["routing", "evaluate", "--data", str(odd)], env=env)
+    assert r.exit_code == 0 and "macro_f1=0.000" in r.stdout and "外星事务" in r.stderr  # said, not silent
+    r = run(cli, ["routing", "evaluate", "--data", str(tmp_path / "missing.csv")], env=env)
+    assert r.exit_code == 2 and "找不到文件" in r.stderr
     r = run(cli, ["routing", "train"], env=env)  # nothing closed in this database yet
     assert r.exit_code == 2 and "训练数据" in r.stderr

@@ -177,7 +177,8 @@ def test_cold_start_answers_from_the_list_keywords(ctx: Context, tmp_path: Path)
     assert out["preselect"]["category"] == "gcjs"  # the only category hit: 0.85 ≥ 0.6
     page = ticket_page(ctx, w["dispatcher"], tid)
     assert page.routing is not None and page.routing["suggestions"]["preselect"]["category"] == "gcjs"
-    assert ticket_page(ctx, w["agent"], tid).routing is None
+    assert ticket_page(ctx, w["agent"], tid).routing is not None  # the agent accepts: type and category
+    assert ticket_page(ctx, w["supervisor"], tid).routing is None  # reads it, decides nothing here
 
 
 def test_trained_model_suggests_with_confidence_and_words(ctx: Context, tmp_path: Path) -> None:

@@ -44,11 +44,23 @@ class SourceRow:
     values: dict[str, str]
 
 
+NOT_A_WORKBOOK = "无法读取 Excel 文件：请确认是 .xlsx 格式（不是 .xls 或改了扩展名的文件）且未损坏"
+
+
+def json_problem(e: Exception) -> str:
+    """Where a JSON text goes wrong, in Chinese (the decoder's own message is English)."""
+    if isinstance(e, json.JSONDecodeError):
+        return f"第 {e.lineno} 行第 {e.colno} 列附近格式错误（注意键名须用英文双引号，末尾不能多逗号）"
+    if isinstance(e, UnicodeDecodeError):
+        return "文字编码无法识别，请存为 UTF-8"
+    return "格式错误"
+
+
 def parse_mapping(raw: bytes | str) -> FieldMapping:
     try:
         obj = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
-        raise UnreadableFile(f"字段映射不是有效的 JSON：{e}") from None
+        raise UnreadableFile(f"字段映射不是有效的 JSON：{json_problem(e)}") from None
     if not isinstance(obj, dict):
         raise UnreadableFile("字段映射须是 JSON 对象")
     structured = "fields" in obj
@@ -127,8 +139,8 @@ def _xlsx(content: bytes, m: FieldMapping) -> Iterator[SourceRow]:
 
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as e:  # a file that is no workbook raises many kinds
-        raise UnreadableFile(f"无法读取 Excel 文件：{e.__class__.__name__}") from None
+    except Exception:  # a file that is no workbook raises many kinds
+        raise UnreadableFile(NOT_A_WORKBOOK) from None
     try:
         rows = wb.worksheets[0].iter_rows(values_only=True)
         header = [_cell(h) for h in next(rows, ())]
@@ -144,7 +156,7 @@ def _json(content: bytes, m: FieldMapping) -> Iterator[SourceRow]:
     try:
         obj = json.loads(_decode(content))
     except ValueError as e:
-        raise UnreadableFile(f"不是有效的 JSON：{e}") from None
+        raise UnreadableFile(f"不是有效的 JSON：{json_problem(e)}") from None
     items = obj.get("items", obj.get("data")) if isinstance(obj, dict) else obj
     if not isinstance(items, list):
         raise UnreadableFile("JSON 须是工单数组（或含 items / data 数组的对象）")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import typer
 
 from qitong.settings import Settings
 
@@ -25,3 +28,11 @@ def command_context() -> Iterator[Context]:
         yield Context(make_sessionmaker(engine), SystemClock(), settings)
     finally:
         engine.dispose()
+
+
+def existing(path: Path) -> Path:
+    """`path` when it is a readable file; otherwise a Chinese refusal (click's own is English)."""
+    if not path.is_file():
+        typer.echo(f"错误：找不到文件 {path}", err=True)
+        raise typer.Exit(2)
+    return path

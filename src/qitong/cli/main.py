@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from qitong.cli import workdays
+from qitong.cli.context import existing
 from qitong.cli.duplicates import duplicates_app
 from qitong.cli.reports import report_app
 from qitong.cli.routing import import_app, routing_app
@@ -117,7 +118,7 @@ _SCHEDULE_HELP = 'JSON：{"days_off": ["2027-01-01", ...], "workdays": ["2027-02
 @calendar_app.command("load-year")
 def calendar_load_year(
     year: int,
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=_SCHEDULE_HELP)],
+    file: Annotated[Path, typer.Argument(help=_SCHEDULE_HELP)],
 ) -> None:
     """载入某年国务院办公厅节假日安排（放假日期与调休上班日期）。"""
     from pydantic import ValidationError
@@ -129,7 +130,7 @@ def calendar_load_year(
     ctx = _ctx()
     assert isinstance(ctx, Context)
     try:
-        schedule = YearSchedule.model_validate_json(file.read_text(encoding="utf-8"))
+        schedule = YearSchedule.model_validate_json(existing(file).read_text(encoding="utf-8"))
     except ValidationError as e:
         err = e.errors()[0]
         typer.echo(f"文件格式错误：{field_of(err) or '文件'} {reason(err)}", err=True)

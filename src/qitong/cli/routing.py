@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qitong.cli.context import command_context
+from qitong.cli.context import command_context, existing
 
 import_app = typer.Typer(help="批量导入（12345 工单）", no_args_is_help=True, add_completion=False)
 routing_app = typer.Typer(help="智能分派：训练与评估分类模型", no_args_is_help=True, add_completion=False)
@@ -21,8 +21,8 @@ def _fail(e: Exception) -> typer.Exit:
 
 @import_app.command("12345")
 def import_12345(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="工单文件：.xlsx / .csv / .json")],
-    mapping: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="字段映射 JSON（源列名 → 本系统字段）")],
+    file: Annotated[Path, typer.Argument(help="工单文件：.xlsx / .csv / .json")],
+    mapping: Annotated[Path, typer.Option(help="字段映射 JSON（源列名 → 本系统字段）")],
 ) -> None:
     """导入 12345 工单：按（来源, 源工单编号）去重，重复导入不重复建单；出错行给出行号与原因。"""
     from qitong.domain.errors import DomainError
@@ -30,7 +30,8 @@ def import_12345(
 
     try:
         with command_context() as ctx:
-            report = import_hotline(ctx, hotline_importer(), file.name, file.read_bytes(), mapping.read_bytes())
+            report = import_hotline(ctx, hotline_importer(), file.name, existing(file).read_bytes(),
+                                    existing(mapping).read_bytes())
     except DomainError as e:
         raise _fail(e) from None
     typer.echo(f"新建 {report.created} 件，更新 {report.updated} 件，未变 {report.unchanged} 件，"
@@ -45,7 +46,7 @@ def import_12345(
 
 @routing_app.command("train")
 def train(
-    data: Annotated[Path | None, typer.Option(exists=True, dir_okay=False,
+    data: Annotated[Path | None, typer.Option(
                                               help="CSV（label,text 两列）；不指定则用已办结工单训练")] = None,
 ) -> None:
     """训练分类模型（工单类型、问题分类、主办单位），保存到 QITONG_ROUTING_MODEL_PATH。"""
@@ -55,7 +56,7 @@ def train(
 
     try:
         with command_context() as ctx:
-            labelled = training.read_csv(data) if data else training.from_db(ctx)
+            labelled = training.read_csv(existing(data)) if data else training.from_db(ctx)
             meta = training.train(ctx, labelled, source=f"csv:{data.name}" if data else "tickets",
                                   who=operator().who)
     except DomainError as e:
@@ -66,7 +67,7 @@ def train(
 
 @routing_app.command("evaluate")
 def evaluate(
-    data: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="CSV（label,text 两列）")],
+    data: Annotated[Path, typer.Option(help="CSV（label,text 两列）")],
 ) -> None:
     """用当前模型为 CSV 打分（不训练）：输出 macro_f1 与 accuracy。"""
     from qitong.domain.errors import DomainError
@@ -74,7 +75,12 @@ def evaluate(
 
     try:
         with command_context() as ctx:
-            f1, acc, _n = training.evaluate(ctx, training.read_csv(data))
+            rows = training.read_csv(existing(data))
+            f1, acc, _n = training.evaluate(ctx, rows)
+            unknown = training.unknown_labels(ctx, rows)
     except DomainError as e:
         raise _fail(e) from None
+    if unknown:
+        typer.echo(f"注意：评估数据中有 {len(unknown)} 个类别是模型训练时没有的（{'、'.join(unknown[:10])}），"
+                   "这些样本必然判错；请确认模型是用同一套类别训练的", err=True)
     typer.echo(f"macro_f1={f1:.3f} accuracy={acc:.3f}")

@@ -7,8 +7,18 @@ pydantic) and says what is wrong with a value in words a person can act on. A va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+
+from qitong.domain.tickets.vocab import (
+    CHANNEL_LABELS,
+    COMPLEXITY_LABELS,
+    LAYER_LABELS,
+    TICKET_TYPE_LABELS,
+    TIER_LABELS,
+    URGENCY_LABELS,
+)
 
 VALUE_ERROR = "Value error, "
 
@@ -69,9 +79,21 @@ def reason(err: Mapping[str, Any], hints: Mapping[str, str] | None = None) -> st
         bound = (err.get("ctx") or {}).get(key)
         return words.format(bound) if bound is not None else "超出允许范围"
     if kind in ("enum", "literal_error"):
-        expected = (err.get("ctx") or {}).get("expected")
+        expected = _choices(str((err.get("ctx") or {}).get("expected") or ""))
         return f"取值不在允许范围内（可选：{expected}）" if expected else "取值不在允许范围内"
     return _FIXED.get(kind, "格式不正确")
+
+
+# the vocabulary's codes with their Chinese names, for "可选：help（求助）、…"
+_NAMES: dict[str, str] = {str(k): v for table in (CHANNEL_LABELS, TICKET_TYPE_LABELS, COMPLEXITY_LABELS,
+                                                  URGENCY_LABELS, LAYER_LABELS, TIER_LABELS) for k, v in table.items()}
+_CHOICE = re.compile(r"<[\w.]+: '([^']*)'>|'([^']*)'")
+
+
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" (or "<Channel.forum: 'forum'> or …") as "a（名称）、b、c"."""
+    values = [a or b for a, b in _CHOICE.findall(expected)]
+    return "、".join(f"{v}（{_NAMES[v]}）" if v in _NAMES else v for v in values)
 
 
 def labelled(err: Mapping[str, Any], label: str, *, missing: str = "请填写",

@@ -53,7 +53,9 @@ def test_other_bounds_and_choices() -> None:
     assert reason({"type": "less_than", "ctx": {"lt": 9}}) == "应小于 9"
     assert reason({"type": "too_short", "ctx": {"min_length": 1}}) == "至少 1 项"
     assert reason({"type": "less_than", "ctx": {}}) == "超出允许范围"  # a bound pydantic did not report
-    assert reason({"type": "enum", "ctx": {"expected": "'web' or 'qr'"}}) == "取值不在允许范围内（可选：'web' or 'qr'）"
+    assert reason({"type": "enum", "ctx": {"expected": "'help' or 'odd'"}}) == "取值不在允许范围内（可选：help（求助/办事协调）、odd）"
+    forum = "<Channel.forum: 'forum'> or <Channel.visit: 'visit'>"
+    assert reason({"type": "literal_error", "ctx": {"expected": forum}}) == "取值不在允许范围内（可选：forum（政企座谈会）、visit（走访））"
     assert reason({"type": "literal_error"}) == "取值不在允许范围内"
     assert reason({"type": "json_invalid", "msg": "Invalid JSON"}) == "JSON 格式错误"
     assert reason({"type": "something_new", "msg": "whatever"}) == "格式不正确"

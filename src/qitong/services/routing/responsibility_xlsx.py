@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qitong.adapters.hotline import NOT_A_WORKBOOK
 from qitong.db.models import Category, Department, ResponsibilityEntry
 from qitong.domain.errors import DomainError, InvalidInput
 from qitong.domain.input_errors import field_of, labelled
@@ -66,8 +67,8 @@ def import_xlsx(ctx: Context, p: Principal, content: bytes) -> ImportReport:
     _admin(p)
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InvalidInput(f"无法读取 Excel 文件：{e.__class__.__name__}", field="file") from None
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InvalidInput(NOT_A_WORKBOOK, field="file") from None
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]

@@ -122,6 +122,15 @@ def evaluate(ctx: Context, data: Labelled, head: str = "category") -> tuple[floa
     return f1, acc, len(texts)
 
 
+def unknown_labels(ctx: Context, data: Labelled, head: str = "category") -> list[str]:
+    """The labels of `data` the current model's head never saw (its rows are bound to score as wrong)."""
+    model = model_store.current(ctx.settings.routing_model_path)
+    clf = model.heads.get(head) if model is not None else None
+    if clf is None:
+        return []
+    return sorted(set(_pairs(data)[head][1]) - set(clf.classes))
+
+
 def closed_count(ctx: Context) -> int:
     with ctx.sessions() as s:
         return s.scalar(select(func.count()).where(Ticket.status.in_(TRAIN_STATUSES))) or 0

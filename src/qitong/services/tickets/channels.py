@@ -83,6 +83,9 @@ def import_hotline(ctx: Context, p: Principal, filename: str, content: bytes,
         raise Forbidden("只有中心工作人员可以导入 12345 工单", field="role")
     try:
         m = mapping if isinstance(mapping, FieldMapping) else parse_mapping(mapping)
+    except UnreadableFile as e:
+        raise InvalidInput(str(e), field="mapping") from None
+    try:
         rows = list(read_rows(filename, content, m))
     except UnreadableFile as e:
         raise InvalidInput(str(e), field="file") from None

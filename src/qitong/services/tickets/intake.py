@@ -217,7 +217,7 @@ def _enterprise(s: Any, p: Principal, data: TicketCreate) -> Enterprise | None:
             raise InvalidInput("该统一社会信用代码未登记，请同时填写企业名称", field="enterprise_name")
         return ent
     if not data.enterprise_name:
-        raise InvalidInput("请指定企业（enterprise_id、统一社会信用代码或企业名称）", field="enterprise_id")
+        raise InvalidInput("请指定企业（企业编号 enterprise_id、统一社会信用代码或企业名称）", field="enterprise_id")
     return None
 
 

@@ -89,6 +89,8 @@ async def import_file(request: Request, ctx: Ctx, me: PageUser) -> Response:
             raise InvalidInput("请填写字段映射", field="mapping_json")
         report = channels.import_hotline(ctx, me, name, data, values["mapping_json"]).as_dict()
     except DomainError as err:
+        if err.field == "mapping":  # the service's name for what this form calls mapping_json
+            err.field = "mapping_json"
         return _page(request, ctx, me, status_of(err), values=values, error=err, section="import")
     return _page(request, ctx, me, values=values, report=report, report_file=name, section="import")
 

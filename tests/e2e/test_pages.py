@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
-from qitong.db.models import AuditEvent
+from qitong.db.models import AuditEvent, Ticket
 from qitong.domain.clock import FixedClock
 from qitong.domain.identity import make_uscc
 from qitong.domain.tickets.lifecycle import Action
@@ -241,6 +241,12 @@ def test_bulk_dispatch_as_suggested(client: TestClient, world: World) -> None:
         assert ev.actor_name == "dispatcher" and ev.data["suggested"]["source"] in ("responsibility_list",
                                                                                    "category_default")
     assert "请先勾选要分派的工单" in disp.post("/workbench/bulk-dispatch", {"as_suggested": "1"}, 422).text
+    # returned by the unit its category names: a ruling for the ticket page, not a bulk re-dispatch
+    perform(world.ctx, world["scj_handler"], listed, Action.return_, ActionPayload(reason="不属于本局职责"))
+    with world.ctx.sessions() as s:
+        version = s.get(Ticket, listed).version  # type: ignore[union-attr]
+    res = disp.post("/workbench/bulk-dispatch", {"ticket": [f"{listed}:{version}"], "as_suggested": "1"}, 200).text
+    assert "建议的主办单位即退回单位（县市场监督管理局），请打开工单审核派单异议" in res and "维持原派单" not in res
 
 
 def test_ledger_export(client: TestClient, world: World) -> None:

@@ -83,7 +83,7 @@ def test_responsibility_excel_export_and_import_with_a_report(client: TestClient
     x = sup.get(f"{BASE}/export.xlsx")
     assert x.headers["content-type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(x.content)).active
-    assert ws is not None and ws["A2"].value == "zwfw.spxl" and ws["D2"].value == "scj"
+    assert ws is not None and ws["A2"].value == "zwfw.spxl" and ws["D2"].value == "县市场监督管理局"
     wb = Workbook()
     sheet = wb.active
     assert sheet is not None
@@ -198,6 +198,19 @@ def test_the_center_rules_on_a_return_from_the_ticket_page(client: TestClient, w
             AuditEvent.ticket_id.in_(tids), AuditEvent.action.in_(("dispatch", "insist")))) if "ruling" in e.data}
     assert rulings[tids[0]]["decision"] == "upheld" and rulings[tids[0]]["follows_list"] is True
     assert rulings[tids[1]]["decision"] == "rejected" and rulings[tids[1]]["follows_list"] is False
+
+
+def test_a_return_by_the_unit_the_list_names_preselects_nothing_and_says_why(client: TestClient,
+                                                                            world: World) -> None:
+    _entry(world, "zwfw.spxl", "scj")
+    tid = submit(world)
+    perform(world.ctx, world["agent"], tid, Action.accept, P(category="zwfw.spxl"))
+    perform(world.ctx, world["dispatcher"], tid, Action.dispatch, P(lead_unit_id=world.dept["scj"]))
+    perform(world.ctx, world["scj_handler"], tid, Action.return_, P(reason="不属于本局职责"))
+    page = pages(client, "dispatcher").get(f"/tickets/{tid}").text
+    assert 'id="routing-returning-unit"' in page and 'id="routing-preselected"' not in page
+    assert " selected" not in _lead_select(page)
+    assert "依据职责清单（条目 #" in page and "按清单派单" in page  # the first dispatch, on the timeline
 
 
 def test_responsibility_list_queries_do_not_grow_with_the_entries(client: TestClient, world: World) -> None:

@@ -53,7 +53,10 @@ def export_xlsx(ctx: Context, p: Principal) -> bytes:
     ws.append(HEADERS)
     with ctx.sessions() as s:
         cats = {a: b for a, b in s.execute(select(Category.code, Category.name))}
-        codes = {a: b for a, b in s.execute(select(Department.id, Department.code))}
+        # units by full name, as people read the sheet; the import takes names or codes (a name holding
+        # a list separator goes out as its code, so the co-units column splits back the same)
+        codes = {i: (name if not _SPLIT.search(name) else code)
+                 for i, code, name in s.execute(select(Department.id, Department.code, Department.name))}
         for e, _names in _all(s, None, None):
             ws.append((e.category_code, cats.get(e.category_code, ""), e.version, codes.get(e.lead_unit_id, ""),
                        "、".join(codes.get(int(c), str(c)) for c in e.co_unit_ids), TIER_LABELS[e.tier],

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from qitong.db.models import Department, Ticket
 from qitong.domain.errors import DomainError, InvalidInput
-from qitong.domain.tickets.lifecycle import Action
+from qitong.domain.tickets.lifecycle import Action, Status
 from qitong.services.auth import Principal
 from qitong.services.context import Context
 from qitong.services.tickets.actions import perform
@@ -79,6 +79,10 @@ def dispatch_as_suggested(ctx: Context, p: Principal, items: list[tuple[int, int
         if unit is None or pick.lead_unit_id is None:
             best = f"（最高置信度 {pick.confidence:.0%}）" if pick.ranked else ""
             out.failed.append((label, f"没有足够把握的分派建议{best}，请打开工单逐件分派"))
+            continue
+        if t.status == Status.returned and t.lead_unit_id == pick.lead_unit_id:
+            # the suggestion is the unit that returned it: a ruling on the return, made on the ticket page
+            out.failed.append((label, f"建议的主办单位即退回单位（{unit.name}），请打开工单审核派单异议"))
             continue
         why = {**decided(pick, threshold, model), "bulk": True}
 

@@ -53,6 +53,12 @@ def _day(raw: str | None) -> date | None:
         raise InvalidInput("日期格式应为 2026-11-23", field="on") from None
 
 
+def _category_label(ctx: Ctx, code: str) -> str:
+    """“用电（factor.power）”: the flash names the category as the list shows it."""
+    name = form_choices(ctx).category_name(code)
+    return f"“{name}”（{code}）" if name else code
+
+
 def _entry_in(form: FormData) -> resp.EntryIn:
     """An EntryIn from the posted form; the first error as a Chinese message naming the field."""
     values = form_values(form)
@@ -102,7 +108,7 @@ def create(request: Request, ctx: Ctx, me: PageUser, form: PostedForm) -> Respon
         if request.query_params.get("from"):
             return _edit_page(request, ctx, me, None, form_values(form), err)
         return _list_page(request, ctx, me, status_of(err), values=form_values(form), error=err)
-    flash(request, f"已新增职责清单条目：{e['category_code']} 第 {e['version']} 版")
+    flash(request, f"已新增职责清单条目：{_category_label(ctx, e['category_code'])} 第 {e['version']} 版")
     return RedirectResponse(f"{BASE}?category={quote(e['category_code'])}", status_code=303)
 
 
@@ -158,7 +164,7 @@ def update(request: Request, ctx: Ctx, me: PageUser, entry_id: Id, form: PostedF
         e = resp.update_entry(ctx, me, entry_id, _entry_in(form))
     except DomainError as err:
         return _edit_page(request, ctx, me, entry_id, form_values(form), err)
-    flash(request, f"已更正职责清单条目：{e['category_code']} 第 {e['version']} 版")
+    flash(request, f"已更正职责清单条目：{_category_label(ctx, e['category_code'])} 第 {e['version']} 版")
     return RedirectResponse(f"{BASE}?category={quote(e['category_code'])}", status_code=303)
 
 

@@ -109,3 +109,16 @@ def test_warm_builds_every_index_so_the_first_search_reads_no_corpus(world: Worl
     with ctx.sessions() as s:  # unchanged data: the same index objects, nothing rebuilt
         assert retrieval.indexed(ctx, s, retrieval.CLOSED_TICKETS) is built[retrieval.CLOSED_TICKETS.name]
         assert len(built[retrieval.CLOSED_TICKETS.name].positions) == 1
+
+
+def test_the_same_matter_closed_several_times_takes_one_slot_with_its_count(world: World,
+                                                                           clock: FixedClock) -> None:
+    w = world
+    first = close(w, clock, *LICENCE)
+    again = [close(w, clock, *LICENCE) for _ in range(3)]
+    road = close(w, clock, *ROAD, dept="zjj")
+    new = submit(w, title="执照经营范围变更一直没批下来", content="我们公司上个月申请变更营业执照经营范围，一直没批，请帮忙催办。")
+    got = similar_for_ticket(w.ctx, w["agent"], new)["tickets"]
+    licence = [t for t in got if t["id"] in (first, *again)]
+    assert len(licence) == 1 and licence[0]["same"] == 3  # one slot, "另有 3 件相同诉求"
+    assert all(t["id"] not in again or t is licence[0] for t in got) and road not in [t["id"] for t in got[:1]]

@@ -101,6 +101,19 @@ def _knowledge_items(ctx: Context, s: Session, query: str, limit: int) -> list[d
             for d, score in hits if (e := rows.get(d.id)) is not None and in_force(e, day)]
 
 
+def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One slot per matter: closed tickets with the same title and text (the same problem raised again,
+    or by several businesses) show once, the best-scoring, with how many others said the same."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for it in items:
+        key = (it["title"], it["content"])
+        if key in out:
+            out[key]["same"] += 1
+        else:
+            out[key] = {**it, "same": 0}
+    return list(out.values())
+
+
 def similar_for_ticket(ctx: Context, p: Principal, ticket_id: int, limit: int = 5) -> dict[str, Any]:
     """The `limit` most similar closed tickets, up to `limit` published cases and 3 knowledge entries.
     `answer_on_the_spot` says whether this viewer may answer the ticket now (a consultation at intake)."""
@@ -120,12 +133,12 @@ def similar_for_ticket(ctx: Context, p: Principal, ticket_id: int, limit: int = 
             return d.id != t.id and not confidential and not (department and ticket_type == TicketType.report)
 
         # a few spare hits, in case rows changed since the index was read
-        ticket_hits = indexed(ctx, s, CLOSED_TICKETS).search(query, limit + 3, TICKET_MIN_SCORE, keep)
+        ticket_hits = indexed(ctx, s, CLOSED_TICKETS).search(query, 4 * limit + 3, TICKET_MIN_SCORE, keep)
         case_hits = indexed(ctx, s, PUBLISHED_CASES).search(query, limit, CASE_MIN_SCORE)
         return {
             "ticket_id": t.id,
             "version": t.version,
-            "tickets": _ticket_items(s, p, ticket_hits)[:limit],
+            "tickets": _distinct(_ticket_items(s, p, ticket_hits))[:limit],
             "cases": _case_items(s, case_hits),
             "knowledge": _knowledge_items(ctx, s, query, 3),
             "answer_on_the_spot": Action.answer_on_the_spot in actions_for(p.actor, facts),

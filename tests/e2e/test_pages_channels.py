@@ -118,3 +118,27 @@ def test_a_leader_assigns_a_problem_and_others_may_not(client: TestClient, world
 
     pages(client, "scj_handler").get("/channels", 403)
     pages(client, "ent1_user").get("/channels", 403)
+
+
+def test_staff_entries_that_repeat_an_open_ticket_are_flagged(client: TestClient, world: World) -> None:
+    """The same matter already open: the import report and the assigned-problem flash name it."""
+    from tests.support.loop import submit
+
+    title, content = "厂区门口道路积水严重", "厂区门口道路每逢下雨严重积水，货车进出困难，已影响正常发货，请尽快疏通排水。"
+    open_tid = submit(world, title=title, content=content)
+    with world.ctx.sessions() as s:
+        number = s.scalars(select(Ticket.number).where(Ticket.id == open_tid)).one()
+    agent = pages(client, "agent")
+    csv = ("工单编号,标题,诉求内容,来电人,联系电话,企业名称,诉求类型\n"
+           f"GD20261201,{title},{content},李明,13900001111,象湖县鑫达机械有限公司,投诉\n")
+    files = {"file": ("12345.csv", csv.encode(), "text/csv")}
+    page = agent.post("/channels/12345", {"mapping_json": DEFAULT_MAPPING}, 200, files=files).text
+    similar = re.search(r'<ul[^>]*id="import-similar">(.*?)</ul>', page, re.S)
+    assert similar and f"第 2 行（工单 GD20261201）与 {number}" in similar.group(1), page[-2000:]
+    leader = pages(client, "leader")
+    r = leader.post("/channels/assigned", {
+        "assigned_channel": "leader_assigned", "assigned_origin": "县长批示（2026-11-21）",
+        "enterprise_name": "象湖县鑫达机械有限公司", "submitter_name": "王经理", "submitter_phone": "13800001111",
+        "ticket_type": "complaint", "title": title, "content": content})
+    shown = leader.get(r.headers["location"]).text  # the flash, on the new ticket's page
+    assert re.search(rf"疑似重复：QT\d+ 与 [^<]*{number}", shown), shown[:3000]

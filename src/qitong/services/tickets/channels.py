@@ -47,10 +47,12 @@ class ImportReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # rows whose source changed after the center had accepted the ticket: reported, not applied
     stale: list[dict[str, Any]] = field(default_factory=list)
+    # new tickets that look like open or recent ones (same matter again, or from another channel)
+    similar: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "failed": len(self.errors), "errors": self.errors, "stale": self.stale}
+                "failed": len(self.errors), "errors": self.errors, "stale": self.stale, "similar": self.similar}
 
 
 _TYPE_NAMES = {label: t.value for t, label in TICKET_TYPE_LABELS.items()} | {"求助": "help", "办事协调": "help"}
@@ -95,7 +97,8 @@ def import_hotline(ctx: Context, p: Principal, filename: str, content: bytes,
     for row in rows:
         sid = row.values.get("source_id")
         try:
-            outcome = _upsert(ctx, p, m.source, row)
+            found: list[str] = []
+            outcome = _upsert(ctx, p, m.source, row, found)
         except ValidationError as e:
             err = e.errors()[0]
             report.errors.append({"line": row.line, "source_id": sid, "field": ".".join(map(str, err["loc"])),
@@ -111,6 +114,8 @@ def import_hotline(ctx: Context, p: Principal, filename: str, content: bytes,
                                      "reason": "工单已受理，源数据的修改未同步，请人工核对"})
             else:
                 setattr(report, outcome, getattr(report, outcome) + 1)
+                if found:
+                    report.similar.append({"line": row.line, "source_id": sid, "similar": found[:3]})
     return report
 
 
@@ -126,7 +131,7 @@ def _reason(err: Any) -> str:
     return labelled(err, _FIELD_NAMES.get(name, name), missing="缺少")
 
 
-def _upsert(ctx: Context, p: Principal, source: str, row: SourceRow) -> str:
+def _upsert(ctx: Context, p: Principal, source: str, row: SourceRow, found: list[str]) -> str:
     data = _create_from(row)
     sid = row.values["source_id"]
     with ctx.sessions.begin() as s:
@@ -137,7 +142,7 @@ def _upsert(ctx: Context, p: Principal, source: str, row: SourceRow) -> str:
             data = _known_enterprise(s, data)
             extra = {"source_received_at": row.values["received_at"]} if row.values.get("received_at") else None
             add_ticket(s, ctx, p, data, now, source=source, source_id=sid, origin=row.values.get("origin"),
-                       audit=extra)
+                       audit=extra, found=found)
             return "created"
         new = {k: getattr(data, k) for k in _SYNCED}
         old = {k: getattr(t, k) for k in _SYNCED}
@@ -210,20 +215,23 @@ def batch_intake(ctx: Context, p: Principal, data: BatchIn) -> list[Created]:
         now = ctx.clock.now()
         out: list[Created] = []
         for i, item in enumerate(data.items):
+            found: list[str] = []
             try:
                 t = add_ticket(s, ctx, p, item.model_copy(update={"channel": data.channel}), now,
-                               origin=data.origin, audit={"batch_size": len(data.items), "batch_item": i + 1})
+                               origin=data.origin, audit={"batch_size": len(data.items), "batch_item": i + 1},
+                               found=found)
             except DomainError as e:
                 e.field = f"items[{i}].{e.field}" if e.field else f"items[{i}]"
                 e.message = f"第 {i + 1} 条：{e.message}"
                 raise
-            out.append(Created(t.id, t.number or "", t.query_code, replayed=False))
+            out.append(Created(t.id, t.number or "", t.query_code, replayed=False, similar=tuple(found[:3])))
         return out
 
 
 def assigned_intake(ctx: Context, p: Principal, data: AssignedIn) -> Created:
     _may(p, data.channel)
     with ctx.sessions.begin() as s:
+        found: list[str] = []
         t = add_ticket(s, ctx, p, data.ticket.model_copy(update={"channel": data.channel}), ctx.clock.now(),
-                       origin=data.origin)
-        return Created(t.id, t.number or "", t.query_code, replayed=False)
+                       origin=data.origin, found=found)
+        return Created(t.id, t.number or "", t.query_code, replayed=False, similar=tuple(found[:3]))

@@ -92,6 +92,8 @@ class Created:
     replayed: bool
     # the new ticket's ticket_detail, built in the transaction without re-reading it (None on a replay)
     detail: dict[str, Any] | None = None
+    # staff channels: the numbers of near-duplicates found at intake, most similar first
+    similar: tuple[str, ...] = ()
 
 
 def create_ticket(
@@ -128,9 +130,10 @@ def create_ticket(
 
 def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, now: datetime, *,
                   source: str | None = None, source_id: str | None = None, origin: str | None = None,
-                  audit: dict[str, Any] | None = None) -> Ticket:
+                  audit: dict[str, Any] | None = None, found: list[str] | None = None) -> Ticket:
     """Insert a submitted ticket inside the caller's transaction: first deadline, number, audit event
-    and outbox row. Every channel (portal, API, 12345 import, forum batch, assigned) comes through here."""
+    and outbox row. Every channel (portal, API, 12345 import, forum batch, assigned) comes through here.
+    `found`, when given, receives the numbers of the open or recent near-duplicates the lookup found."""
     held = _prefetch(s, p, data)  # held: the session's identity map keeps only weak references
     ent = _enterprise(s, p, data)
     region_id = _region(s, data, ent)
@@ -160,6 +163,8 @@ def insert_ticket(s: Session, ctx: Context, p: Principal, data: TicketCreate, no
         s.flush()
     extra = {k: v for k, v in {"source": source, "source_id": source_id, "origin": origin}.items() if v}
     ix = duplicates.before_insert(s, ctx, t, now)  # near-duplicates (docs/duplicates.md)
+    if found is not None:
+        found.extend(h.number for h in ix.hits)
     seq, audit_rows = record_rows(
         s, p.who, at=now, entity="ticket", entity_id=t.id, ticket_id=t.id, action="submit", after=snapshot(t),
         data={"number": t.number, "channel": t.channel.value, **extra, **(audit or {})})

@@ -43,10 +43,11 @@ def import_12345(
 @router.post("/intake/batch", status_code=201, summary="座谈会、走访收集的问题批量录入")
 def batch(body: channels.BatchIn, ctx: Ctx, p: Me) -> dict[str, Any]:
     created = channels.batch_intake(ctx, p, body)
-    return {"count": len(created), "items": [{"ticket_id": c.ticket_id, "number": c.number} for c in created]}
+    return {"count": len(created), "items": [{"ticket_id": c.ticket_id, "number": c.number,
+                                              "similar": list(c.similar)} for c in created]}
 
 
 @router.post("/intake/assigned", status_code=201, summary="领导交办、督查发现、检查发现、主动查找的问题")
 def assigned(body: channels.AssignedIn, ctx: Ctx, p: Me) -> dict[str, Any]:
     c = channels.assigned_intake(ctx, p, body)
-    return {"ticket_id": c.ticket_id, "number": c.number, "query_code": c.query_code}
+    return {"ticket_id": c.ticket_id, "number": c.number, "query_code": c.query_code, "similar": list(c.similar)}

@@ -18,7 +18,7 @@ from qitong.domain.tickets.vocab import CHANNEL_LABELS, TICKET_TYPE_LABELS, Chan
 from qitong.services.auth import Principal
 from qitong.services.choices import form_choices
 from qitong.services.tickets import channels
-from qitong.services.tickets.intake import TicketCreate
+from qitong.services.tickets.intake import Created, TicketCreate
 from qitong.web.deps import Ctx
 from qitong.web.pages.forms import form_values, invalid_input, uploaded
 from qitong.web.pages.render import render
@@ -95,6 +95,12 @@ async def import_file(request: Request, ctx: Ctx, me: PageUser) -> Response:
     return _page(request, ctx, me, values=values, report=report, report_file=name, section="import")
 
 
+def _similar_note(created: list[Created]) -> str:
+    """"；疑似重复：QT…与 QT…相似" for the new tickets that look like open or recent ones."""
+    pairs = [f"{c.number} 与 {'、'.join(c.similar)} 相似" for c in created if c.similar]
+    return f"。疑似重复：{'；'.join(pairs)}，请核对后合并或关联" if pairs else ""
+
+
 def _item(values: dict[str, Any], i: int) -> dict[str, str]:
     return {f: str(values.get(f"items-{i}-{f}") or "").strip() for f in ITEM_FIELDS}
 
@@ -145,7 +151,7 @@ def batch(request: Request, ctx: Ctx, me: PageUser, form: PostedForm) -> Respons
             rest = err.field[err.field.index("]") + 2:] or "title"
             err.field = f"items-{filled[k][0]}-{rest}"
         return _page(request, ctx, me, status_of(err), values=values, rows=rows, error=err, section="batch")
-    flash(request, f"已录入 {len(created)} 条问题：{'、'.join(c.number for c in created)}")
+    flash(request, f"已录入 {len(created)} 条问题：{'、'.join(c.number for c in created)}{_similar_note(created)}")
     return RedirectResponse(f"/workbench?queue=all&channel={data.channel.value}", status_code=303)
 
 
@@ -165,5 +171,5 @@ def assigned(request: Request, ctx: Ctx, me: PageUser, form: PostedForm) -> Resp
                      error=InvalidInput(err.message, field=field))
     except DomainError as err:
         return _page(request, ctx, me, status_of(err), values=values, error=err, section="assigned")
-    flash(request, f"已录入：{created.number}（{CHANNEL_LABELS[data.channel]}）")
+    flash(request, f"已录入：{created.number}（{CHANNEL_LABELS[data.channel]}）{_similar_note([created])}")
     return RedirectResponse(f"/tickets/{created.ticket_id}", status_code=303)

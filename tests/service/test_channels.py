@@ -69,10 +69,21 @@ def test_importing_the_same_file_twice_changes_nothing(ctx: Context) -> None:
         c = s.scalars(select(Ticket).where(Ticket.source_id == "GD2026110002")).one()
         assert c.ticket_type.value == "consultation" and c.enterprise_id == w.ent["ent2"]
         ev = s.scalars(select(AuditEvent).where(AuditEvent.ticket_id == t.id)).one()
-        assert ev.data["source_id"] == "GD2026110001" and ev.data["source_received_at"] == "2026-11-20 10:00"
+        assert ev.data["source_id"] == "GD2026110001" and ev.data["source_received_at"] == "2026-11-20T10:00:00+08:00"
         assert s.scalar(select(func.count()).select_from(OutboxMessage)
                         .where(OutboxMessage.topic == "ticket.submit")) == 2
         assert verify(s).ok
+
+
+def test_the_call_time_must_be_a_time_and_not_in_the_future(ctx: Context) -> None:
+    w = build_world(ctx)
+    words = GOOD1.replace("2026-11-20 10:00", "昨天下午")
+    future = GOOD2.replace("2026-11-20 11:00", "2030-01-01 09:00")
+    slashed = GOOD1.replace("GD2026110001", "GD2026110009").replace("2026-11-20 10:00", "2026/11/19")
+    rep = import_hotline(ctx, w["agent"], "f.csv", _csv(words, future, slashed), json.dumps(MAPPING))
+    assert rep.created == 1 and [(e["line"], e["field"]) for e in rep.errors] == [(2, "received_at"),
+                                                                                  (3, "received_at")]
+    assert "“昨天下午”格式不正确" in rep.errors[0]["reason"] and "晚于当前时间" in rep.errors[1]["reason"]
 
 
 def test_a_changed_source_row_updates_until_the_center_accepts(ctx: Context) -> None:

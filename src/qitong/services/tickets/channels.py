@@ -6,6 +6,7 @@ with their origin recorded. Every ticket is audited and enqueued like any other 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -131,6 +132,22 @@ def _reason(err: Any) -> str:
     return labelled(err, _FIELD_NAMES.get(name, name), missing="缺少")
 
 
+def _received_at(raw: str | None, ctx: Context, now: datetime) -> datetime | None:
+    """The hotline's own time of the call: ISO date and time ("2026-11-20 09:30", "2026/11/20", with or
+    without an offset; local time when none), not in the future. Recorded in the submit event."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        at = datetime.fromisoformat(raw.strip().replace("/", "-"))
+    except ValueError:
+        raise InvalidInput(f"来电时间“{raw.strip()[:40]}”格式不正确（例如 2026-11-20 09:30）",
+                           field="received_at") from None
+    at = at if at.tzinfo is not None else at.replace(tzinfo=ctx.policy.tz)
+    if at > now + timedelta(hours=1):
+        raise InvalidInput(f"来电时间 {at.astimezone(ctx.policy.tz):%Y-%m-%d %H:%M} 晚于当前时间", field="received_at")
+    return at
+
+
 def _upsert(ctx: Context, p: Principal, source: str, row: SourceRow, found: list[str]) -> str:
     data = _create_from(row)
     sid = row.values["source_id"]
@@ -140,7 +157,8 @@ def _upsert(ctx: Context, p: Principal, source: str, row: SourceRow, found: list
                       .with_for_update()).one_or_none()
         if t is None:
             data = _known_enterprise(s, data)
-            extra = {"source_received_at": row.values["received_at"]} if row.values.get("received_at") else None
+            received = _received_at(row.values.get("received_at"), ctx, now)
+            extra = {"source_received_at": received.isoformat()} if received else None
             add_ticket(s, ctx, p, data, now, source=source, source_id=sid, origin=row.values.get("origin"),
                        audit=extra, found=found)
             return "created"

@@ -304,9 +304,12 @@ def test_the_channels_page_in_a_browser(browser: Browser, site: Site, tmp_path: 
     w.login("agent")
     w.page.click("a.nav-link[href='/channels']")
     w.page.set_input_files("#import-file", str(csv))
+    compact = w.page.locator("#mapping-json").evaluate("el => el.value = JSON.stringify(JSON.parse(el.value))")
     w.page.click("#import-btn")
     report = w.page.locator("#import-report")
     assert report.get_attribute("data-created") == "1", report.inner_text()
+    w.goto("/channels")  # the browser offers the mapping that worked, not the default
+    assert w.page.locator("#mapping-json").input_value() == compact
     w.shot("channels-import")
     w.page.select_option("#a-channel", "leader_assigned")
     w.page.fill("#a-origin", "县长批示（2026-11-20）")

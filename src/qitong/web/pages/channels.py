@@ -62,7 +62,7 @@ def _page(request: Request, ctx: Ctx, me: Principal, status: int = 200, **extra:
                               "assigned_channel": _assigned_channels(me)[0].value, **extra.pop("values", {})}
     rows = max(ROWS, min(channels.MAX_BATCH, int(extra.pop("rows", ROWS))))
     return render(request, "channels/index.html", {
-        "center": me.actor.role in CENTER_ROLES, "rows": rows, "values": values,
+        "center": me.actor.role in CENTER_ROLES, "rows": rows, "values": values, "default_mapping": DEFAULT_MAPPING,
         "batch_channels": [(c.value, CHANNEL_LABELS[c]) for c in BATCH_CHANNELS],
         "assigned_channels": [(c.value, CHANNEL_LABELS[c]) for c in _assigned_channels(me)],
         "ticket_types": [(t.value, label) for t, label in TICKET_TYPE_LABELS.items()],

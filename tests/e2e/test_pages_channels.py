@@ -116,8 +116,26 @@ def test_a_leader_assigns_a_problem_and_others_may_not(client: TestClient, world
     assert "只有中心工作人员可以导入 12345 工单" in refused
     assert _count(world, Channel.hotline_12345) == 0
 
-    pages(client, "scj_handler").get("/channels", 403)
     pages(client, "ent1_user").get("/channels", 403)
+
+
+def test_a_department_records_a_problem_it_found_and_the_center_takes_it(client: TestClient, world: World) -> None:
+    """主动查找 (seed 01 四(一)1): departments find problems through their own duties; the ticket goes to the
+    center like any other, so the department is sent back to the form with the number, not to the ticket."""
+    handler = pages(client, "scj_handler")
+    page = handler.get("/channels").text
+    assert 'href="/channels"' in page and 'value="proactive"' in page and 'id="import-form"' not in page
+    form = {"assigned_channel": "proactive", "assigned_origin": "市场监管走访中发现：食品企业冷库审批卡在消防环节",
+            "enterprise_name": "象湖县鑫达机械有限公司", "submitter_name": "王经理", "submitter_phone": "13800001111",
+            "ticket_type": "help", "title": "冷库消防验收迟迟未安排", "content": "企业新建冷库已完工一个月，消防验收一直没有排期，影响投产。"}
+    r = handler.post("/channels/assigned", form)
+    assert r.headers["location"].startswith("/channels")
+    assert "已录入：QT" in handler.get(r.headers["location"]).text
+    handler.post("/channels/assigned", {**form, "assigned_channel": "leader_assigned"}, 403)
+    with world.ctx.sessions() as s:
+        t = s.scalars(select(Ticket).where(Ticket.channel == Channel.proactive)).one()
+        assert t.status == "submitted" and t.origin and t.origin.startswith("市场监管走访")
+    assert "冷库消防验收迟迟未安排" in pages(client, "agent").get("/workbench?queue=submitted").text
 
 
 def test_staff_entries_that_repeat_an_open_ticket_are_flagged(client: TestClient, world: World) -> None:

@@ -19,7 +19,7 @@ from qitong.db.models import Enterprise, Ticket
 from qitong.domain.errors import DomainError, Forbidden, InvalidInput
 from qitong.domain.input_errors import field_of, labelled
 from qitong.domain.tickets.access import Actor
-from qitong.domain.tickets.lifecycle import CENTER_ROLES, Role, Status
+from qitong.domain.tickets.lifecycle import CENTER_ROLES, DEPARTMENT_ROLES, Role, Status
 from qitong.domain.tickets.vocab import TICKET_TYPE_LABELS, URGENCY_LABELS, Channel
 from qitong.services.audit import record
 from qitong.services.auth import Principal
@@ -217,7 +217,8 @@ _MAY_RAISE: dict[Channel, frozenset[Role]] = {
     Channel.leader_assigned: CENTER_ROLES | {Role.leader},
     Channel.supervision_found: CENTER_ROLES | {Role.supervisor},
     Channel.inspection_found: CENTER_ROLES | {Role.supervisor},
-    Channel.proactive: CENTER_ROLES,
+    # 主动查找: departments and towns find problems through their own duties too (seed 01, 四(一)1)
+    Channel.proactive: CENTER_ROLES | DEPARTMENT_ROLES,
 }
 
 

@@ -19,7 +19,7 @@ from qitong.db.models import Category, Department, Enterprise, IdempotencyKey, R
 from qitong.domain.errors import Conflict, Forbidden, InvalidInput
 from qitong.domain.identity import InvalidUSCC, validate_uscc
 from qitong.domain.ids import Id
-from qitong.domain.tickets.lifecycle import CENTER_ROLES, Role, Status
+from qitong.domain.tickets.lifecycle import CENTER_ROLES, DEPARTMENT_ROLES, Role, Status
 from qitong.domain.tickets.vocab import Channel, Complexity, Layer, TicketType, Tier, Urgency
 from qitong.services import duplicates
 from qitong.services.audit import outbox_rows, record_rows
@@ -209,7 +209,9 @@ def _enterprise(s: Any, p: Principal, data: TicketCreate) -> Enterprise | None:
             raise Forbidden("只能以本企业名义提交诉求", field="enterprise_id")
         ent: Enterprise | None = s.get(Enterprise, p.actor.enterprise_id)
         return ent
-    if p.actor.role not in CENTER_ROLES and p.actor.role not in (Role.supervisor, Role.leader):
+    # staff record problems for a business; a department only what it found itself (主动查找)
+    found_it = p.actor.role in DEPARTMENT_ROLES and data.channel == Channel.proactive
+    if p.actor.role not in CENTER_ROLES and p.actor.role not in (Role.supervisor, Role.leader) and not found_it:
         raise Forbidden("当前角色不能录入诉求", field="role")
     if data.enterprise_id is not None:
         ent = s.get(Enterprise, data.enterprise_id)

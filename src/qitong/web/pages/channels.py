@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from qitong.domain.errors import DomainError, Forbidden, InvalidInput
-from qitong.domain.tickets.lifecycle import CENTER_ROLES, Role
+from qitong.domain.tickets.lifecycle import CENTER_ROLES, DEPARTMENT_ROLES, Role
 from qitong.domain.tickets.vocab import CHANNEL_LABELS, TICKET_TYPE_LABELS, Channel
 from qitong.services.auth import Principal
 from qitong.services.choices import form_choices
@@ -45,7 +45,8 @@ BATCH_CHANNELS = (Channel.forum, Channel.visit)
 ASSIGNED_CHANNELS = (Channel.leader_assigned, Channel.supervision_found, Channel.inspection_found,
                      Channel.proactive)
 _ASSIGNED_BY = {Role.leader: (Channel.leader_assigned,),
-                Role.supervisor: (Channel.supervision_found, Channel.inspection_found)}
+                Role.supervisor: (Channel.supervision_found, Channel.inspection_found),
+                **{r: (Channel.proactive,) for r in DEPARTMENT_ROLES}}
 
 
 def _assigned_channels(me: Principal) -> tuple[Channel, ...]:
@@ -172,4 +173,6 @@ def assigned(request: Request, ctx: Ctx, me: PageUser, form: PostedForm) -> Resp
     except DomainError as err:
         return _page(request, ctx, me, status_of(err), values=values, error=err, section="assigned")
     flash(request, f"已录入：{created.number}（{CHANNEL_LABELS[data.channel]}）{_similar_note([created])}")
+    if me.actor.role in DEPARTMENT_ROLES:  # it goes to the center first; a department sees what is sent to it
+        return RedirectResponse(f"{BASE}#assigned-form", status_code=303)
     return RedirectResponse(f"/tickets/{created.ticket_id}", status_code=303)

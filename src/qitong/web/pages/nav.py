@@ -42,7 +42,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("cases", "案例库", "books", frozenset({*STAFF, *ENTERPRISE})),
     NavItem("common_problems", "共性问题", "chart-dots", STAFF),
     NavItem("hot_topics", "热点问题", "flame", CENTER_AND_OVERSIGHT),  # web/pages/duplicates.py
-    NavItem("channels", "多渠道录入", "inbox", frozenset({*CENTER_ROLES, Role.leader, Role.supervisor})),
+    NavItem("channels", "多渠道录入", "inbox", frozenset({*CENTER_ROLES, *DEPARTMENT_ROLES, Role.leader,
+                                                         Role.supervisor})),
     NavItem("qr_codes", "扫码入口", "qrcode", frozenset({Role.admin, *CENTER_ROLES})),
     NavItem("responsibility_list", "职责清单", "list-check", CENTER_AND_OVERSIGHT),
     NavItem("routing_model", "智能分派模型", "brain", frozenset({*CENTER_AND_OVERSIGHT, Role.admin})),

@@ -47,5 +47,5 @@ def reason_for(trigger: Trigger, f: SupervisionFacts, tz: ZoneInfo) -> str:
         case Trigger.major:
             return "该事项经认定为影响企业发展的重大事项，属必督事项。"
         case Trigger.repeated:
-            return "同类问题近期被多次或由多家企业集中反映，属必督事项。"
+            return "同类问题近期被多次反映或由多家企业集中反映，属必督事项。"
     raise ValueError(f"{trigger} has no automatic reason: a person states it")

@@ -157,17 +157,23 @@ class TextClassifier:
         return _phrases(plain, weight, n)
 
 
-def _phrases(text: str, weight: dict[str, float], n: int, longest: int = 8) -> tuple[str, ...]:
+def _phrases(text: str, weight: dict[str, float], n: int, longest: int = 8, window: int = 600) -> tuple[str, ...]:
     """The runs of `text` the weighing n-grams cover, scored by the weight of the n-grams inside, best
     first; a run longer than `longest` gives its n-grams one by one, and single characters come only
-    when nothing longer weighs."""
+    when nothing longer weighs. Only the first `window` characters are read (the title and the start
+    of the body say the matter; a long body would cost time for the same phrases): an n-gram found only
+    later stands on its own."""
+    text = text[:window]
     mark = bytearray(len(text))
+    alone: dict[str, float] = {}
     for w in weight:
         at, seen = text.find(w), 0
-        while at >= 0 and seen < 16:  # a phrase repeats: its first occurrences are enough
+        if at < 0:
+            alone[w] = weight[w]
+        while at >= 0 and seen < 4:  # a phrase repeats: its first occurrences are enough
             mark[at:at + len(w)] = b"\x01" * len(w)
             at, seen = text.find(w, at + 1), seen + 1
-    score: dict[str, float] = {}
+    score: dict[str, float] = dict(alone)
     at = mark.find(1)
     while at >= 0:  # from one covered run to the next, skipping the rest at C speed
         end = mark.find(0, at)

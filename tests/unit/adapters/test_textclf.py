@@ -105,6 +105,8 @@ def test_phrases_join_touching_ngrams_and_prefer_longer_ones() -> None:
     assert textclf._phrases("期", {"期": 1.0}, 3) == ("期",)
     long = "一二三四五六七八九十"
     assert set(textclf._phrases(long, {"一二三四五": 1.0, "五六七八九十": 0.5}, 3)) == {"一二三四五", "五六七八九十"}
+    beyond = "甲乙" * 400 + "营业执照"  # past the window: the n-gram stands on its own
+    assert textclf._phrases(beyond, {"营业": 1.0, "甲乙": 0.1}, 3) == ("营业", "甲乙甲乙甲乙甲乙")
 
 
 def test_explanations_are_chinese_phrases_without_punctuation() -> None:

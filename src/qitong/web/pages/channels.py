@@ -41,6 +41,7 @@ LABELS = {"title": "标题", "content": "问题描述", "ticket_type": "诉求�
           "enterprise_uscc": "统一社会信用代码", "origin": "来源说明", "channel": "渠道"}
 ITEM_FIELDS = ("enterprise_name", "enterprise_uscc", "submitter_name", "submitter_phone", "title", "content",
                "ticket_type", "category")
+_SELECTS = frozenset({"ticket_type", "category"})
 BATCH_CHANNELS = (Channel.forum, Channel.visit)
 ASSIGNED_CHANNELS = (Channel.leader_assigned, Channel.supervision_found, Channel.inspection_found,
                      Channel.proactive)
@@ -125,7 +126,9 @@ def batch(request: Request, ctx: Ctx, me: PageUser, form: PostedForm) -> Respons
     try:
         if me.actor.role not in CENTER_ROLES:
             raise Forbidden("只有企业服务中心可以批量录入座谈会、走访收集的问题", field="role")
-        filled = [(i, item) for i in range(rows) if any((item := _item(values, i)).values())]
+        # a row counts when something was typed in it: the selects (type, category) always post a value
+        typed = [(i, _item(values, i)) for i in range(rows)]
+        filled = [(i, item) for i, item in typed if any(v for k, v in item.items() if k not in _SELECTS)]
         if not filled:
             raise InvalidInput("请至少填写一条问题", field="items-0-title")
         items = []

@@ -18,7 +18,7 @@ def close(w: World, clock: FixedClock, title: str, content: str, reply: str, dep
                         (f"{dept}_handler", Action.sign_for, P()), (f"{dept}_handler", Action.contact, P()),
                         (f"{dept}_handler", Action.reply_draft, P(reply=reply)), (leader, Action.sign_off, P()),
                         ("agent", Action.verify, P()),
-                        ("ent1_user", Action.confirm, P(rating_process=5, rating_result=5)),
+                        (str(kw.get("user", "ent1_user")), Action.confirm, P(rating_process=5, rating_result=5)),
                         ("agent", Action.close, P())], hours=0.5)
     return tid
 

@@ -78,6 +78,8 @@ def _ticket_items(s: Session, p: Principal, hits: list[tuple[Doc, float]]) -> li
             "closed_at": t.closed_at.isoformat() if t.closed_at else None,
             "rating_result": t.rating_result, "score": round(score, 4), "masked": department,
             "link": None if department else f"/tickets/{t.id}",
+            # the matter without who raised it: the same template from two businesses is one matter
+            "_matter": (t.title, _without_names(t.content, t.enterprise_name, t.submitter_name)),
         })
     return out
 
@@ -101,12 +103,21 @@ def _knowledge_items(ctx: Context, s: Session, query: str, limit: int) -> list[d
             for d, score in hits if (e := rows.get(d.id)) is not None and in_force(e, day)]
 
 
+def _without_names(text: str, *names: str | None) -> str:
+    """The text with who raised it taken out, so that one template from two businesses reads the same."""
+    for name in names:
+        if name and name.strip():
+            text = text.replace(name.strip(), "〔〕")
+    return text
+
+
 def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One slot per matter: closed tickets with the same title and text (the same problem raised again,
-    or by several businesses) show once, the best-scoring, with how many others said the same."""
+    """One slot per matter: closed tickets with the same title and text, business and contact names
+    masked (the same problem raised again, or by several businesses) show once, the best-scoring, with
+    how many others said the same."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for it in items:
-        key = (it["title"], it["content"])
+        key = it.pop("_matter")
         if key in out:
             out[key]["same"] += 1
         else:

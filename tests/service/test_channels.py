@@ -79,9 +79,14 @@ def test_the_call_time_must_be_a_time_and_not_in_the_future(ctx: Context) -> Non
     w = build_world(ctx)
     words = GOOD1.replace("2026-11-20 10:00", "昨天下午")
     future = GOOD2.replace("2026-11-20 11:00", "2030-01-01 09:00")
-    slashed = GOOD1.replace("GD2026110001", "GD2026110009").replace("2026-11-20 10:00", "2026/11/19")
-    rep = import_hotline(ctx, w["agent"], "f.csv", _csv(words, future, slashed), json.dumps(MAPPING))
-    assert rep.created == 1 and [(e["line"], e["field"]) for e in rep.errors] == [(2, "received_at"),
+    slashed = GOOD1.replace("GD2026110001", "GD2026110009").replace("2026-11-20 10:00", "2026/11/19 9:05")
+    chinese = GOOD1.replace("GD2026110001", "GD2026110010").replace("2026-11-20 10:00", "2026年11月19日 09:30")
+    rep = import_hotline(ctx, w["agent"], "f.csv", _csv(words, future, slashed, chinese), json.dumps(MAPPING))
+    with ctx.sessions() as s:
+        kept = {ev.data["source_id"]: ev.data["source_received_at"] for ev in s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "submit"))}
+    assert kept == {"GD2026110009": "2026-11-19T09:05:00+08:00", "GD2026110010": "2026-11-19T09:30:00+08:00"}
+    assert rep.created == 2 and [(e["line"], e["field"]) for e in rep.errors] == [(2, "received_at"),
                                                                                   (3, "received_at")]
     assert "“昨天下午”格式不正确" in rep.errors[0]["reason"] and "晚于当前时间" in rep.errors[1]["reason"]
 

@@ -5,6 +5,7 @@ with their origin recorded. Every ticket is audited and enqueued like any other 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -132,13 +133,30 @@ def _reason(err: Any) -> str:
     return labelled(err, _FIELD_NAMES.get(name, name), missing="缺少")
 
 
+_CALL_TIME = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+                        r"(?:[ T]*(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})秒?)?分?)?")
+
+
+def _call_time(raw: str) -> datetime:
+    """ISO first (offsets included); then what spreadsheets and hotline exports write: 2026/11/20 9:05,
+    2026-1-5, 2026年11月20日 09:30 (naive: the caller adds the local zone)."""
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        m = _CALL_TIME.fullmatch(raw)
+        if m is None:
+            raise
+        y, mo, d, h, mi, sec = (int(x) if x else 0 for x in m.groups())
+        return datetime(y, mo, d, h, mi, sec)  # noqa: DTZ001 - made aware by the caller
+
+
 def _received_at(raw: str | None, ctx: Context, now: datetime) -> datetime | None:
-    """The hotline's own time of the call: ISO date and time ("2026-11-20 09:30", "2026/11/20", with or
-    without an offset; local time when none), not in the future. Recorded in the submit event."""
+    """The hotline's own time of the call: ISO, or a spreadsheet's "2026/11/20 9:05" / "2026年11月20日 09:30"
+    (local time without an offset), not in the future. Recorded in the submit event."""
     if not raw or not raw.strip():
         return None
     try:
-        at = datetime.fromisoformat(raw.strip().replace("/", "-"))
+        at = _call_time(raw.strip())
     except ValueError:
         raise InvalidInput(f"来电时间“{raw.strip()[:40]}”格式不正确（例如 2026-11-20 09:30）",
                            field="received_at") from None

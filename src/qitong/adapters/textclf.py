@@ -179,7 +179,7 @@ def _phrases(text: str, weight: dict[str, float], n: int, longest: int = 8, wind
         end = mark.find(0, at)
         run = text[at:end if end >= 0 else len(text)]
         at = mark.find(1, at + len(run))
-        parts = [run] if len(run) <= longest else [w for w in weight if w in run]
+        parts = [run] if len(run) <= longest else [_best_window(run, weight, longest)]
         for part in parts:
             score[part] = max(score.get(part, 0.0), sum(x for w, x in weight.items() if w in part))
     ranked: list[str] = []
@@ -188,6 +188,16 @@ def _phrases(text: str, weight: dict[str, float], n: int, longest: int = 8, wind
             ranked.append(w)
     longer = [w for w in ranked if len(w) > 1]
     return tuple((longer or ranked)[:n])
+
+
+def _best_window(run: str, weight: dict[str, float], width: int) -> str:
+    """The `width` characters of a long covered run holding the most weight (a phrase, not its bigrams)."""
+    run = run[:4 * width]  # a run this long is rare; its start is where the text says the matter
+
+    def held(i: int) -> float:
+        part = run[i:i + width]
+        return sum(x for w, x in weight.items() if w in part)
+    return run[max(range(len(run) - width + 1), key=held):][:width]
 
 
 def _char_grams(text: str, lo: int, hi: int) -> list[str]:

@@ -103,8 +103,9 @@ def test_phrases_join_touching_ngrams_and_prefer_longer_ones() -> None:
     out = textclf._phrases(text, {"营业": 1.0, "执照": 0.8, "变更": 0.5, "期": 2.0}, 3)
     assert out == ("营业执照变更",)  # one run; the lone character only when nothing longer weighs
     assert textclf._phrases("期", {"期": 1.0}, 3) == ("期",)
-    long = "一二三四五六七八九十"
-    assert set(textclf._phrases(long, {"一二三四五": 1.0, "五六七八九十": 0.5}, 3)) == {"一二三四五", "五六七八九十"}
+    long = "老厂房消防整改标准不明确"  # a covered run of 9: its heaviest 8 characters, not its bigrams
+    out = textclf._phrases(long, {"老厂": 0.2, "厂房": 0.3, "消防": 1.0, "整改": 0.9, "标准": 0.8, "明确": 0.1}, 3)
+    assert out == ("厂房消防整改标准", "明确")
     beyond = "甲乙" * 400 + "营业执照"  # past the window: the n-gram stands on its own
     assert textclf._phrases(beyond, {"营业": 1.0, "甲乙": 0.1}, 3) == ("营业", "甲乙甲乙甲乙甲乙")
 

@@ -78,6 +78,14 @@ def test_numbers_beyond_the_columns_are_422_on_both_engines(api: Api) -> None:
     assert r.json()["detail"] == "ticket_id: 不能大于 2147483647", r.text
     r = api.c.post(f"/api/tickets/{big}/actions/accept", json={}, headers=api.login("agent"))
     assert r.status_code == 422 and r.json()["field"] == "ticket_id", r.text
+    r = api.c.get(f"/api/tickets/{big}/similar-cases", headers=api.login("agent"))
+    assert r.status_code == 422 and r.json()["field"] == "ticket_id", r.text
+    r = api.c.get("/api/tickets?status=pending", headers=api.login("agent"))
+    assert r.status_code == 422 and "submitted（待受理）" in r.json()["detail"], r.text  # choices named
+    r = api.c.post("/api/tickets", content=b"not json", headers={**api.login("agent"), "Content-Type": "application/json"})
+    assert r.status_code == 422 and r.json()["field"] is None and r.json()["detail"] == "JSON 格式错误", r.text
+    r = api.c.get("/favicon.ico", follow_redirects=True)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg")
     body = {"title": "厂房用地规划调整迟迟未批", "content": "新厂房用地规划调整申请已提交两个月，仍未批复。",
             "submitter_name": "王建国", "submitter_phone": "13812345678", "enterprise_id": int(big)}
     r = api.c.post("/api/tickets", json=body, headers=api.login("agent"))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from qitong.domain.tickets.lifecycle import ACTIONS, STATUS_LABELS
 from qitong.domain.tickets.vocab import (
     CHANNEL_LABELS,
     COMPLEXITY_LABELS,
@@ -85,8 +86,11 @@ def reason(err: Mapping[str, Any], hints: Mapping[str, str] | None = None) -> st
 
 
 # the vocabulary's codes with their Chinese names, for "可选：help（求助）、…"
-_NAMES: dict[str, str] = {str(k): v for table in (CHANNEL_LABELS, TICKET_TYPE_LABELS, COMPLEXITY_LABELS,
-                                                  URGENCY_LABELS, LAYER_LABELS, TIER_LABELS) for k, v in table.items()}
+_NAMES: dict[str, str] = {
+    **{str(k): v for table in (CHANNEL_LABELS, TICKET_TYPE_LABELS, COMPLEXITY_LABELS, URGENCY_LABELS, LAYER_LABELS,
+                               TIER_LABELS, STATUS_LABELS) for k, v in table.items()},
+    **{str(a): spec.label for a, spec in ACTIONS.items()},
+}
 _CHOICE = re.compile(r"<[\w.]+: '([^']*)'>|'([^']*)'")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from qitong.db.engine import make_engine, make_sessionmaker
 from qitong.domain.clock import Clock, SystemClock
@@ -46,6 +47,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(knowledge_api.router)  # knowledge base, similar cases (issue 5 item 5)
     app.include_router(knowledge_pages.router)  # 政策问答, 知识库管理, intake and similar panels
     web_pages.install(app, settings)  # the server-rendered pages (web/pages/), HTML errors outside /api
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:  # browsers ask for it whatever the page links
+        return RedirectResponse("/static/img/favicon.svg", status_code=301)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:

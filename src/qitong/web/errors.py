@@ -94,7 +94,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_r: Request, e: RequestValidationError) -> JSONResponse:
-        errors = [{"field": field_of(err), "message": reason(err)} for err in e.errors()]
+        # a body that is not JSON at all has no field to name (pydantic puts the parser's offset there)
+        errors = [{"field": "" if err.get("type") == "json_invalid" else field_of(err), "message": reason(err)}
+                  for err in e.errors()]
         field, message = (errors[0]["field"], errors[0]["message"]) if errors else ("", "请求格式不正确")
         return JSONResponse(body(f"{field}: {message}" if field else message, field=field or None,
                                  code="invalid_input", errors=errors), 422)

@@ -93,5 +93,5 @@ def retire(entry_id: Id, ctx: Ctx, p: Me, body: RetireBody | None = None,
 
 
 @router.get("/tickets/{ticket_id}/similar-cases", summary="相似案例与答复：相似的已办结工单、典型案例和知识条目")
-def similar(ticket_id: int, ctx: Ctx, p: Me, limit: Annotated[int, Query(ge=1, le=20)] = 5) -> dict[str, Any]:
+def similar(ticket_id: Id, ctx: Ctx, p: Me, limit: Annotated[int, Query(ge=1, le=20)] = 5) -> dict[str, Any]:
     return similar_for_ticket(ctx, p, ticket_id, limit)

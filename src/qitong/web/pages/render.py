@@ -67,6 +67,7 @@ def make_templates(tz_name: str) -> Jinja2Templates:
     tz = ZoneInfo(tz_name)
     env.filters.update(
         dt=lambda v, fmt="%Y-%m-%d %H:%M": ui.format_dt(v, tz, fmt),
+        recorded=lambda v: ui.format_recorded(v, tz),
         day=lambda v: ui.format_dt(v, tz, "%m-%d"),
         due=lambda v, fmt="%Y-%m-%d %H:%M": ui.format_due(v, tz, fmt),
         status_colour=ui.status_colour,

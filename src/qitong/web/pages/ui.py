@@ -120,6 +120,15 @@ def format_dt(v: datetime | str | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M
     return d.astimezone(tz).strftime(fmt) if d else "—"
 
 
+def format_recorded(v: str | None, tz: ZoneInfo) -> str:
+    """A time a source system recorded (a 12345 call): formatted when it parses, else as it came (rows
+    imported before the import checked it)."""
+    try:
+        return format_dt(v, tz)
+    except (TypeError, ValueError):
+        return str(v)
+
+
 def format_due(v: datetime | str | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A deadline: the end of a working day (00:00 the next morning) reads as that day's 24:00."""
     d = as_datetime(v)

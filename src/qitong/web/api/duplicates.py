@@ -9,9 +9,9 @@ from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from qitong.domain.errors import InvalidInput
+from qitong.domain.ids import Id
 from qitong.services import duplicates as dup
 from qitong.web.deps import Ctx, Me
-from qitong.web.params import Id
 
 router = APIRouter(tags=["duplicates"])
 

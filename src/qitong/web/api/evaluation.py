@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from qitong.db.models import AppealStatus, CaseStatus, RevisitMethod, RevisitStatus
 from qitong.domain.errors import Forbidden
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import Role
 from qitong.services import cases, evaluation, reports, rollups
 from qitong.services.auth import Principal
 from qitong.web.deps import Ctx, Me
-from qitong.web.params import Id
 
 router = APIRouter(tags=["evaluation"])
 

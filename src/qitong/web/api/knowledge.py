@@ -13,11 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from qitong.db.models import KnowledgeStatus
 from qitong.domain.errors import InvalidInput
+from qitong.domain.ids import Id
 from qitong.services import knowledge as kb
 from qitong.services.auth import Principal, principal_for_token
 from qitong.services.similar import similar_for_ticket
 from qitong.web.deps import Ctx, Me
-from qitong.web.params import Id
 
 router = APIRouter(prefix="/api", tags=["knowledge"])
 _bearer = HTTPBearer(auto_error=False)

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from qitong.db.models import OutboxStatus
+from qitong.domain.ids import Id
 from qitong.services import notifications as svc
 from qitong.services import outbox_admin, webhooks
 from qitong.web.deps import Ctx, Me
-from qitong.web.params import Id
 
 router = APIRouter(tags=["notifications"])
 

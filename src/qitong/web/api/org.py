@@ -4,9 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from qitong.domain.ids import Id
 from qitong.services import org
 from qitong.web.deps import Ctx, Me
-from qitong.web.params import Id
 
 router = APIRouter(prefix="/api", tags=["organisation"])
 

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Response, UploadFile
 
 from qitong.domain.errors import InvalidInput
+from qitong.domain.ids import Id
 from qitong.services.routing import responsibility as resp
 from qitong.services.routing import responsibility_xlsx as xlsx
 from qitong.services.routing import suggest
 from qitong.web.deps import Ctx, Me
-from qitong.web.params import Id
 
 router = APIRouter(prefix="/api", tags=["routing"])
 MAX_XLSX = 10 * 1024 * 1024

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from qitong.domain.ids import Id
 from qitong.domain.supervision import SupervisionLevel, SupervisionStatus, Trigger
 from qitong.domain.supervision.access import check_bulletin
 from qitong.services import bulletins
 from qitong.services import supervision as sv
 from qitong.services.supervision import documents
 from qitong.web.deps import Ctx, Me
-from qitong.web.params import Id
 
 router = APIRouter(tags=["supervision"])
 

@@ -9,13 +9,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Header, Query, Response, UploadFile
 
 from qitong.domain.errors import InvalidInput
+from qitong.domain.ids import MAX_ID, Id
 from qitong.domain.tickets.lifecycle import Action, Status
 from qitong.domain.tickets.vocab import Channel, TicketType
 from qitong.services.tickets import actions as act
 from qitong.services.tickets import attachments, intake, queries
 from qitong.services.tickets.payloads import ActionPayload
 from qitong.web.deps import Ctx, Me
-from qitong.web.params import MAX_ID, Id
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 

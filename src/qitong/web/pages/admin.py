@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from qitong.db.models import DepartmentKind
 from qitong.domain.errors import DomainError, InvalidInput, NotFound
+from qitong.domain.ids import Id
 from qitong.domain.tickets.vocab import COMPLEXITY_LABELS, Complexity
 from qitong.domain.timelimits import PROFILES
 from qitong.services import calendar as cal_service
@@ -35,7 +36,6 @@ from qitong.web.pages.render import ROLE_LABELS, render
 from qitong.web.pages.route import PageRoute, status_of
 from qitong.web.pages.session import flash, require_user
 from qitong.web.pages.tickets import PostedForm
-from qitong.web.params import Id
 
 router = APIRouter(prefix="/admin", route_class=PageRoute, include_in_schema=False)
 

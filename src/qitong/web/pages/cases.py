@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from qitong.db.models import CaseStatus
 from qitong.domain.errors import Forbidden, InvalidInput
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import Role
 from qitong.services import cases
 from qitong.services.auth import Principal
@@ -22,7 +23,6 @@ from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import PageUser, flash, require_user
 from qitong.web.pages.tickets import PostedForm
-from qitong.web.params import Id
 
 router = APIRouter(prefix="/cases", route_class=PageRoute, include_in_schema=False)
 

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from qitong.domain.errors import InvalidInput
+from qitong.domain.ids import Id
 from qitong.services import duplicates as dup
 from qitong.services.routing.suggest import suggest_for
 from qitong.web.deps import Ctx
@@ -18,7 +19,6 @@ from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import PageUser, flash
 from qitong.web.pages.tickets import PostedForm
-from qitong.web.params import Id
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MIN_CHARS = 6  # fewer typed characters than this say too little to compare

@@ -18,6 +18,7 @@ from qitong.adapters.documents.sheets import Sheet, workbook
 from qitong.db.models import AppealStatus, RevisitMethod, RevisitStatus
 from qitong.domain.errors import Forbidden, InvalidInput, NotFound
 from qitong.domain.evaluation.kpi import KPI_LABELS, LOWER_IS_BETTER, Kpi
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import CENTER_ROLES, DEPARTMENT_ROLES, Role
 from qitong.services import evaluation, reports, rollups
 from qitong.services.auth import Principal
@@ -31,7 +32,6 @@ from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import flash, require_user
 from qitong.web.pages.tickets import PostedForm
-from qitong.web.params import Id
 
 router = APIRouter(prefix="/evaluation", route_class=PageRoute, include_in_schema=False)
 

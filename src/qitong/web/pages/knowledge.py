@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from qitong.db.models import KnowledgeStatus
 from qitong.domain.errors import InvalidInput
+from qitong.domain.ids import Id
 from qitong.services import knowledge as kb
 from qitong.services.auth import Principal
 from qitong.services.choices import form_choices
@@ -22,7 +23,6 @@ from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import flash, require_user
 from qitong.web.pages.tickets import PostedForm
-from qitong.web.params import Id
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

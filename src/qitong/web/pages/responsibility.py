@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from qitong.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import Role
 from qitong.services.auth import Principal
 from qitong.services.choices import form_choices
@@ -29,7 +30,6 @@ from qitong.web.pages.route import PageRoute, status_of
 from qitong.web.pages.session import PageUser, flash
 from qitong.web.pages.tickets import PostedForm
 from qitong.web.pages.tickets import _page as ticket_page
-from qitong.web.params import Id
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 BASE = "/routing/responsibility"

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from qitong.domain.errors import InvalidInput
+from qitong.domain.ids import Id
 from qitong.domain.tickets.lifecycle import ACTIONS, Action
 from qitong.services.routing.autodispatch import form_pick
 from qitong.services.tickets import attachments
@@ -20,7 +21,6 @@ from qitong.web.pages.forms import action_forms, form_values, parse_payload
 from qitong.web.pages.render import render
 from qitong.web.pages.route import PageRoute
 from qitong.web.pages.session import PageUser, flash
-from qitong.web.params import Id
 
 router = APIRouter(prefix="/tickets", route_class=PageRoute, include_in_schema=False)
 

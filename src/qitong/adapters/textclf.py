@@ -112,11 +112,11 @@ class TextClassifier:
         p = self._proba(self.transform(texts))
         return [self.classes[i] for i in p.argmax(axis=1)]
 
-    def _features(self, text: str, plain: str | None = None) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        """The text's feature vector as (feature indices, values), as `transform` computes it (`plain`: the
-        whole-text block's preprocessing of `text`, when the caller has it already)."""
+    def _features(self, text: str, plain: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """The text's feature vector as (feature indices, values), as `transform` computes it; `plain` is
+        the whole-text block's preprocessing of `text` (the caller keeps it for the explanations)."""
         main, opening = self.vectorizer, self.lead_vectorizer
-        idx, v = _tfidf(main, _char_grams(main.preprocessor(text) if plain is None else plain, *main.ngram_range))
+        idx, v = _tfidf(main, _char_grams(plain, *main.ngram_range))
         lidx, lv = _tfidf(opening, _char_grams(opening.preprocessor(text), *opening.ngram_range))
         return np.concatenate([idx, lidx + len(main.idf_)]), np.concatenate([v, LEAD_WEIGHT * lv])
 
@@ -159,8 +159,8 @@ class TextClassifier:
 
 def _phrases(text: str, weight: dict[str, float], n: int, longest: int = 8, window: int = 600) -> tuple[str, ...]:
     """The runs of `text` the weighing n-grams cover, scored by the weight of the n-grams inside, best
-    first; a run longer than `longest` gives its n-grams one by one, and single characters come only
-    when nothing longer weighs. Only the first `window` characters are read (the title and the start
+    first; a run longer than `longest` gives its heaviest `longest` characters, and single characters
+    come only when nothing longer weighs. Only the first `window` characters are read (the title and the start
     of the body say the matter; a long body would cost time for the same phrases): an n-gram found only
     later stands on its own."""
     text = text[:window]
@@ -179,9 +179,8 @@ def _phrases(text: str, weight: dict[str, float], n: int, longest: int = 8, wind
         end = mark.find(0, at)
         run = text[at:end if end >= 0 else len(text)]
         at = mark.find(1, at + len(run))
-        parts = [run] if len(run) <= longest else [_best_window(run, weight, longest)]
-        for part in parts:
-            score[part] = max(score.get(part, 0.0), sum(x for w, x in weight.items() if w in part))
+        part = run if len(run) <= longest else _best_window(run, weight, longest)
+        score[part] = max(score.get(part, 0.0), sum(x for w, x in weight.items() if w in part))
     ranked: list[str] = []
     for w in sorted(score, key=lambda w: (-score[w], -len(w))):
         if not any(w in o for o in ranked):  # "营业执照" again inside "营业执照变更": said already

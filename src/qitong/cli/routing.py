@@ -46,8 +46,7 @@ def import_12345(
 
 @routing_app.command("train")
 def train(
-    data: Annotated[Path | None, typer.Option(
-                                              help="CSV（label,text 两列）；不指定则用已办结工单训练")] = None,
+    data: Annotated[Path | None, typer.Option(help="CSV（label,text 两列）；不指定则用已办结工单训练")] = None,
 ) -> None:
     """训练分类模型（工单类型、问题分类、主办单位），保存到 QITONG_ROUTING_MODEL_PATH。"""
     from qitong.domain.errors import DomainError

@@ -65,7 +65,7 @@ def test_the_opening_weighs_on_its_own_and_explanations_name_each_ngram_once() -
     x = clf.transform([texts[0]])
     assert x.shape[1] == n_main + len(clf.lead_vectorizer.idf_)
     assert x[:, n_main:].nnz > 0 and abs(float(x[:, n_main:].power(2).sum()) ** 0.5 - textclf.LEAD_WEIGHT) < 1e-5
-    idx, v = clf._features(texts[0])  # the hot path builds the same vector
+    idx, v = clf._features(texts[0], clf.vectorizer.preprocessor(texts[0]))  # the hot path builds the same vector
     dense = np.zeros(x.shape[1])
     dense[idx] = v
     assert np.allclose(dense, x.toarray()[0], atol=1e-6)

@@ -103,7 +103,7 @@ def import_hotline(ctx: Context, p: Principal, filename: str, content: bytes,
             outcome = _upsert(ctx, p, m.source, row, found)
         except ValidationError as e:
             err = e.errors()[0]
-            report.errors.append({"line": row.line, "source_id": sid, "field": ".".join(map(str, err["loc"])),
+            report.errors.append({"line": row.line, "source_id": sid, "field": field_of(err),
                                   "reason": _reason(err)})
         except DomainError as e:
             report.errors.append({"line": row.line, "source_id": sid, "field": e.field, "reason": e.message})
